@@ -1,0 +1,77 @@
+package io.meshlake.contracts.wire;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.meshlake.contracts.registry.SchemaRegistryClient;
+import io.meshlake.contracts.registry.SchemaRegistryException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decodes Confluent-framed bytes into one expected message type, checking with the registry that the
+ * frame's schema id exists and that its message indexes name that type. Every failure is a
+ * {@link WireFormatException} (or its {@link UnknownSchemaException}) whose message says what is
+ * wrong, so callers can route the record to a dead-letter topic with that reason.
+ */
+public final class ProtobufDecoder<T extends Message> {
+
+  private final SchemaRegistryClient registry;
+  private final Parser<T> parser;
+  private final String expectedType;
+  private final Map<Long, String> messageNames = new ConcurrentHashMap<>();
+
+  public ProtobufDecoder(SchemaRegistryClient registry, T defaultInstance) {
+    this.registry = registry;
+    @SuppressWarnings("unchecked")
+    Parser<T> p = (Parser<T>) defaultInstance.getParserForType();
+    this.parser = p;
+    this.expectedType = defaultInstance.getDescriptorForType().getFullName();
+  }
+
+  /** A decoded message and the schema id it was written with. */
+  public record Decoded<T>(int schemaId, T message) {}
+
+  public Decoded<T> decode(byte[] bytes) {
+    ConfluentFrame frame = ConfluentFrame.decode(bytes);
+    String actualType = messageName(frame.schemaId(), frame.messageIndexes());
+    if (!expectedType.equals(actualType)) {
+      throw new WireFormatException("schema id " + frame.schemaId() + " message " + frame.messageIndexes()
+          + " is " + actualType + ", expected " + expectedType);
+    }
+    try {
+      return new Decoded<>(frame.schemaId(), parser.parseFrom(frame.payload().duplicate()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new WireFormatException("payload is not a valid " + expectedType + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String expectedType() {
+    return expectedType;
+  }
+
+  private String messageName(int schemaId, MessageIndexes indexes) {
+    long key = ((long) schemaId << 32) ^ indexes.path().hashCode();
+    String cached = messageNames.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    String text;
+    try {
+      text = registry.schemaById(schemaId).schema();
+    } catch (SchemaRegistryException e) {
+      if (e.isNotFound()) {
+        throw new UnknownSchemaException(schemaId, "schema id " + schemaId + " is not registered: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+    String name = RegisteredMessageNames.resolve(schemaId, text, indexes);
+    messageNames.put(key, name);
+    return name;
+  }
+
+  static String fullName(Descriptor descriptor) {
+    return descriptor.getFullName();
+  }
+}
