@@ -1,0 +1,248 @@
+package io.meshlake.sink.delta;
+
+import io.delta.kernel.Operation;
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.ConcurrentTransactionException;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.TableAlreadyExistsException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.transaction.DataLayoutSpec;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.sink.storage.TableStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Delta table, read and committed through Delta Kernel. Commits are atomic (put-if-absent of
+ * the next log version); each can carry a {@code txn} action recording how far a Kafka partition
+ * has been written, in the same commit as the data.
+ */
+public final class DeltaTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaTable.class);
+  private static final String ENGINE_INFO = "meshlake-delta-sink/0.1";
+
+  private final TableStore store;
+  private final Engine engine;
+  private final String path;
+  private final URI root;
+  private final TableSchema schema;
+  private final List<String> partitionColumns;
+  private final TableSchema fileSchema;
+
+  private DeltaTable(TableStore store, String path, TableSchema schema, List<String> partitionColumns) {
+    this.store = store;
+    this.engine = store.engine();
+    this.path = path;
+    this.root = URI.create(path.endsWith("/") ? path : path + "/");
+    this.schema = schema;
+    this.partitionColumns = List.copyOf(partitionColumns);
+    this.fileSchema = schema.without(partitionColumns);
+  }
+
+  /**
+   * Opens the table at {@code path} (qualified by the store), creating it with the schema,
+   * partition columns and table properties when it does not exist. An existing table must have
+   * exactly this schema and these partition columns.
+   */
+  public static DeltaTable openOrCreate(TableStore store, String path, TableSchema schema, List<String> partitionColumns,
+      Map<String, String> properties) {
+    String qualified = store.qualify(path);
+    DeltaTable table = new DeltaTable(store, qualified, schema, partitionColumns);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Snapshot snapshot = table.latest();
+        table.checkCompatible(snapshot);
+        return table;
+      } catch (TableNotFoundException notYet) {
+        try {
+          table.create(properties);
+          LOG.info("created Delta table {} partitioned by {}", qualified, partitionColumns);
+        } catch (TableAlreadyExistsException | ConcurrentWriteException raced) {
+          // another task created it first: load it on the next attempt
+          if (attempt > 5) {
+            throw new IllegalStateException("could not create or open Delta table " + qualified, raced);
+          }
+        }
+      }
+    }
+  }
+
+  private void create(Map<String, String> properties) {
+    StructType structType = KernelTypes.structType(schema);
+    List<Column> partitionRefs = partitionColumns.stream().map(Column::new).toList();
+    Transaction txn = TableManager.buildCreateTableTransaction(path, structType, ENGINE_INFO)
+        .withTableProperties(properties)
+        .withDataLayoutSpec(partitionRefs.isEmpty() ? DataLayoutSpec.noDataLayout() : DataLayoutSpec.partitioned(partitionRefs))
+        .build(engine);
+    commit(txn, List.of());
+  }
+
+  private void checkCompatible(Snapshot snapshot) {
+    StructType expected = KernelTypes.structType(schema);
+    if (!snapshot.getSchema().equivalent(expected)) {
+      throw new IllegalStateException("Delta table " + path + " has schema " + snapshot.getSchema().toJson()
+          + " but the sink writes " + expected.toJson()
+          + "; write to a new table (or migrate this one) when a model's columns change");
+    }
+    if (!snapshot.getPartitionColumnNames().equals(partitionColumns)) {
+      throw new IllegalStateException("Delta table " + path + " is partitioned by " + snapshot.getPartitionColumnNames()
+          + " but the sink partitions by " + partitionColumns);
+    }
+  }
+
+  public Snapshot latest() {
+    return TableManager.loadSnapshot(path).build(engine);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public URI root() {
+    return root;
+  }
+
+  public TableStore store() {
+    return store;
+  }
+
+  public TableSchema schema() {
+    return schema;
+  }
+
+  /** The columns stored in data files (all but the partition columns). */
+  public TableSchema fileSchema() {
+    return fileSchema;
+  }
+
+  public List<String> partitionColumns() {
+    return partitionColumns;
+  }
+
+  /** The Kafka offset recorded for {@code appId} in the snapshot, if any. */
+  public Optional<Long> transactionVersion(Snapshot snapshot, String appId) {
+    return snapshot.getLatestTransactionVersion(engine, appId);
+  }
+
+  /**
+   * The live files of the snapshot that pass {@code filter}, with min/max statistics of the given
+   * columns (empty when a file has none).
+   */
+  public List<TableFile> files(Snapshot snapshot, Map<String, ColumnType.Primitive> boundColumns, Predicate<TableFile> filter) {
+    List<TableFile> files = new ArrayList<>();
+    Scan scan = snapshot.getScanBuilder().build();
+    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
+      while (batches.hasNext()) {
+        FilteredColumnarBatch batch = batches.next();
+        try (CloseableIterator<Row> rows = batch.getRows()) {
+          while (rows.hasNext()) {
+            TableFile file = DeltaActions.tableFile(rows.next(), boundColumns);
+            if (filter.test(file)) {
+              files.add(file);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list the files of " + path, e);
+    }
+    return files;
+  }
+
+  /** What one commit changes. */
+  public record Changes(List<NewFile> adds, List<TableFile> removes, boolean dataChange) {
+    public static Changes of(List<NewFile> adds, List<TableFile> removes) {
+      return new Changes(adds, removes, true);
+    }
+  }
+
+  /**
+   * Commits the changes on top of {@code readSnapshot}, with {@code txn(appId, version)} when an
+   * appId is given. Kernel rebases over concurrent commits of other writers (which never touch this
+   * writer's files); a concurrent commit for the same appId means another writer owns the
+   * partition now, and fails with {@link ConcurrentTransactionException}.
+   *
+   * @return the committed snapshot
+   */
+  public Snapshot commit(Snapshot readSnapshot, Changes changes, Optional<String> appId, long txnVersion)
+      throws ConcurrentWriteException {
+    var builder = readSnapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE).withMaxRetries(50);
+    if (appId.isPresent()) {
+      builder = builder.withTransactionId(appId.get(), txnVersion);
+    }
+    Transaction txn = builder.build(engine);
+    List<Row> actions = new ArrayList<>(changes.adds().size() + changes.removes().size());
+    for (TableFile removed : changes.removes()) {
+      actions.add(DeltaActions.remove(removed, changes.dataChange()));
+    }
+    for (NewFile added : changes.adds()) {
+      String qualified = store.qualify(path + "/" + added.file().relativePath());
+      actions.add(DeltaActions.add(fileSchema, root, qualified, added, changes.dataChange(), Optional.empty()));
+    }
+    return commit(txn, actions);
+  }
+
+  private Snapshot commit(Transaction txn, List<Row> actions) {
+    TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(toCloseable(actions)));
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
+        try {
+          hook.threadSafeInvoke(engine);
+          LOG.info("wrote checkpoint of {} at version {}", path, result.getVersion());
+        } catch (IOException | RuntimeException e) {
+          // A missing checkpoint only slows readers down; the commit itself is durable.
+          LOG.warn("checkpoint of {} at version {} failed: {}", path, result.getVersion(), e.toString());
+        }
+      }
+    }
+    return result.getPostCommitSnapshot().orElseGet(this::latest);
+  }
+
+  private static <T> CloseableIterator<T> toCloseable(List<T> list) {
+    var it = list.iterator();
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return it.next();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Table properties every meshlake table gets. */
+  public static Map<String, String> defaultProperties(int checkpointInterval) {
+    Map<String, String> props = new HashMap<>();
+    props.put("delta.checkpointInterval", Integer.toString(checkpointInterval));
+    return props;
+  }
+}

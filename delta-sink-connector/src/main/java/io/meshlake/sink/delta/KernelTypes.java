@@ -1,0 +1,76 @@
+package io.meshlake.sink.delta;
+
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.sink.schema.TableSchema;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Translates meshlake column types and values to Delta Kernel's. */
+public final class KernelTypes {
+
+  private KernelTypes() {}
+
+  public static StructType structType(TableSchema schema) {
+    return struct(schema.struct());
+  }
+
+  static StructType struct(ColumnType.Struct s) {
+    List<StructField> fields = new ArrayList<>();
+    for (ColumnType.Field f : s.fields()) {
+      fields.add(new StructField(f.name(), dataType(f.type()), true));
+    }
+    return new StructType(fields);
+  }
+
+  static DataType dataType(ColumnType type) {
+    if (type instanceof ColumnType.Primitive p) {
+      return switch (p) {
+        case STRING -> StringType.STRING;
+        case LONG -> LongType.LONG;
+        case INT -> IntegerType.INTEGER;
+        case DOUBLE -> DoubleType.DOUBLE;
+        case FLOAT -> FloatType.FLOAT;
+        case BOOLEAN -> BooleanType.BOOLEAN;
+        case BINARY -> BinaryType.BINARY;
+        case TIMESTAMP -> TimestampType.TIMESTAMP;
+        case DATE -> DateType.DATE;
+      };
+    }
+    if (type instanceof ColumnType.Array a) {
+      return new ArrayType(dataType(a.element()), true);
+    }
+    return struct((ColumnType.Struct) type);
+  }
+
+  /** A literal of a primitive column's value, for statistics and partition values. */
+  public static Literal literal(ColumnType.Primitive type, Object value) {
+    if (value == null) {
+      return Literal.ofNull(dataType(type));
+    }
+    return switch (type) {
+      case STRING -> Literal.ofString((String) value);
+      case LONG -> Literal.ofLong(((Number) value).longValue());
+      case INT -> Literal.ofInt(((Number) value).intValue());
+      case DOUBLE -> Literal.ofDouble(((Number) value).doubleValue());
+      case FLOAT -> Literal.ofFloat(((Number) value).floatValue());
+      case BOOLEAN -> Literal.ofBoolean((Boolean) value);
+      case BINARY -> Literal.ofBinary((byte[]) value);
+      case TIMESTAMP -> Literal.ofTimestamp(((Number) value).longValue());
+      case DATE -> Literal.ofDate(((Number) value).intValue());
+    };
+  }
+}

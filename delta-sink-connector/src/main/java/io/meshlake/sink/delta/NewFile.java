@@ -1,0 +1,7 @@
+package io.meshlake.sink.delta;
+
+import io.meshlake.sink.parquet.WrittenFile;
+import java.util.Map;
+
+/** A written data file to add in a commit, with its partition values and ownership tags. */
+public record NewFile(WrittenFile file, Map<String, String> partitionValues, Map<String, String> tags) {}
