@@ -153,6 +153,15 @@ class ReplicationTest {
       assertThat(a.metrics().registrations() + b.metrics().registrations())
           .isEqualTo(stateA.get("by_subject").properties().stream()
               .mapToLong(e -> e.getValue().get("live_versions").size()).sum());
+
+      // Deletes and config changes made on one instance are served by the other.
+      String deleted = stateA.get("by_subject").properties().iterator().next().getKey();
+      assertThat(apiB.delete("/subjects/" + deleted).status()).isEqualTo(200);
+      assertThat(apiB.setLevel(deleted, "FULL").status()).isEqualTo(200);
+      JsonNode afterDelete = RegistryDump.of(apiB);
+      assertThat(awaitDump(apiA, afterDelete)).isEqualTo(afterDelete);
+      assertThat(apiA.get("/subjects/" + deleted + "/versions").errorCode()).isEqualTo(40401);
+      assertThat(apiA.get("/config/" + deleted).json().get("compatibilityLevel").asText()).isEqualTo("FULL");
     }
   }
 
