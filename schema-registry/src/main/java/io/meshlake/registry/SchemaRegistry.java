@@ -558,7 +558,7 @@ public final class SchemaRegistry {
       throw RegistryException.invalidSchema("Invalid schema: schemaType is missing, which means AVRO; this registry"
           + " supports only PROTOBUF: send \"schemaType\":\"PROTOBUF\"");
     }
-    if (!PROTOBUF.equals(request.schemaType())) {
+    if (!PROTOBUF.equalsIgnoreCase(request.schemaType())) {
       throw RegistryException.invalidSchema("Invalid schema type " + request.schemaType()
           + ": this registry supports only PROTOBUF");
     }

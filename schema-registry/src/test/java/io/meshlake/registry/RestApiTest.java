@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every endpoint of the REST API against a real registry on a real broker, over real HTTP. */
 class RestApiTest {
@@ -309,6 +311,23 @@ class RestApiTest {
     assertThat(http.setLevel(subject, "NONE").status()).isEqualTo(200);
     http.registerOk(subject, Protos.orderWithoutId(pkg));
     assertThat(ints(http.get("/subjects/" + subject + "/versions").json())).containsExactly(1, 2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(CompatibilityLevel.class)
+  void addingAFieldIsCompatibleAndRemovingAnUnreservedOneBreaksAtEveryLevel(CompatibilityLevel level) {
+    String subject = unique("level-" + level + "-");
+    String pkg = unique("test.level.v");
+    http.setLevel(subject, level.name());
+    http.registerOk(subject, Protos.orderWithAmount(pkg));
+
+    Reply adding = http.post("/compatibility/subjects/" + subject + "/versions", schema(Protos.orderWithAmountAndNote(pkg)));
+    Reply removing = http.post("/compatibility/subjects/" + subject + "/versions", schema(Protos.orderWithoutId(pkg)));
+
+    assertThat(adding.json().get("is_compatible").asBoolean()).isTrue();
+    assertThat(removing.json().get("is_compatible").asBoolean()).isEqualTo(level == CompatibilityLevel.NONE);
+    assertThat(http.register(subject, Protos.orderWithoutId(pkg)).status())
+        .isEqualTo(level == CompatibilityLevel.NONE ? 200 : 409);
   }
 
   @Test
