@@ -23,7 +23,8 @@
  *       fields, flattened from its protobuf type (nested messages are structs, repeated fields arrays, enums
  *       their value names, Timestamps TIMESTAMP; an unset message or Timestamp is NULL). Struct members are
  *       reached with dots ({@code envelope.version}, {@code custom_field.name}); the element of an exploded
- *       array of structs likewise. Names are case-insensitive; {@code `backticks`} quote them. A column
+ *       array of structs likewise. Names are case-insensitive; {@code `backticks`} quote them (needed for names
+ *       that are SQL keywords, e.g. {@code obj.`inner`}); "double quotes" are rejected as ambiguous. A column
  *       reference without AS keeps its last name part; every other expression needs {@code AS name}.
  *   <li><b>{@code *}</b> expands to the relation's columns and then the LATERAL VIEW's; in the final SELECT
  *       it leaves out {@code envelope}, which is never a table column.
