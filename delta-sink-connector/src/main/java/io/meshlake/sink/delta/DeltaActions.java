@@ -34,7 +34,7 @@ final class DeltaActions {
   private DeltaActions() {}
 
   /** An {@code add} action for a new file, with statistics and, optionally, a deletion vector. */
-  static Row add(TableSchema fileSchema, URI tableRoot, String qualifiedPath, NewFile file, boolean dataChange,
+  static AddFile add(TableSchema fileSchema, URI tableRoot, String qualifiedPath, NewFile file, boolean dataChange,
       Optional<TableFile.DeletionVector> deletionVector) {
     StructType physicalSchema = KernelTypes.structType(fileSchema);
     DataFileStatus status = new DataFileStatus(qualifiedPath, file.file().sizeBytes(), file.file().modificationTime(),
@@ -43,6 +43,10 @@ final class DeltaActions {
     file.partitionValues().forEach((k, v) -> partitionValues.put(k, v == null ? Literal.ofNull(io.delta.kernel.types.StringType.STRING) : Literal.ofString(v)));
     AddFile add = AddFile.convertDataFileStatus(physicalSchema, tableRoot, status, partitionValues, dataChange,
         file.tags(), Optional.empty(), Optional.empty(), deletionVector.map(DeltaActions::descriptor));
+    return add;
+  }
+
+  static Row addAction(AddFile add) {
     return SingleAction.createAddFileSingleAction(add.toRow());
   }
 
@@ -54,7 +58,11 @@ final class DeltaActions {
 
   /** Reads a live file from a scan-file row ({@code add} struct with stats). */
   static TableFile tableFile(Row scanFileRow, Map<String, ColumnType.Primitive> boundColumns) {
-    AddFile add = new AddFile(scanFileRow.getStruct(0));
+    return tableFile(new AddFile(scanFileRow.getStruct(0)), boundColumns);
+  }
+
+  /** Reads a live file from its add action. */
+  static TableFile tableFile(AddFile add, Map<String, ColumnType.Primitive> boundColumns) {
     Map<String, String> partitionValues = VectorUtils.toJavaMap(add.getPartitionValues());
     Map<String, String> tags = add.getTags().map(VectorUtils::<String, String>toJavaMap).orElse(Map.of());
     long numRecords = -1;

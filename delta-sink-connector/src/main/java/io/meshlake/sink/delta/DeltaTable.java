@@ -90,6 +90,13 @@ public final class DeltaTable {
     }
   }
 
+  /** Opens an existing table with the schema and partition columns its log declares. */
+  public static DeltaTable open(TableStore store, String path) {
+    String qualified = store.qualify(path);
+    Snapshot snapshot = TableManager.loadSnapshot(qualified).build(store.engine());
+    return new DeltaTable(store, qualified, KernelTypes.tableSchema(snapshot.getSchema()), snapshot.getPartitionColumnNames());
+  }
+
   private void create(Map<String, String> properties) {
     StructType structType = KernelTypes.structType(schema);
     List<Column> partitionRefs = partitionColumns.stream().map(Column::new).toList();
@@ -179,16 +186,19 @@ public final class DeltaTable {
     }
   }
 
+  /** The committed snapshot and the files the commit added, as live files of the new snapshot. */
+  public record Committed(Snapshot snapshot, List<TableFile> added) {}
+
   /**
    * Commits the changes on top of {@code readSnapshot}, with {@code txn(appId, version)} when an
    * appId is given. Kernel rebases over concurrent commits of other writers (which never touch this
    * writer's files); a concurrent commit for the same appId means another writer owns the
    * partition now, and fails with {@link ConcurrentTransactionException}.
    *
-   * @return the committed snapshot
+   * @param boundColumns columns whose min/max the returned added files should carry
    */
-  public Snapshot commit(Snapshot readSnapshot, Changes changes, Optional<String> appId, long txnVersion)
-      throws ConcurrentWriteException {
+  public Committed commit(Snapshot readSnapshot, Changes changes, Optional<String> appId, long txnVersion,
+      Map<String, ColumnType.Primitive> boundColumns) throws ConcurrentWriteException {
     var builder = readSnapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE).withMaxRetries(50);
     if (appId.isPresent()) {
       builder = builder.withTransactionId(appId.get(), txnVersion);
@@ -198,23 +208,31 @@ public final class DeltaTable {
     for (TableFile removed : changes.removes()) {
       actions.add(DeltaActions.remove(removed, changes.dataChange()));
     }
-    for (NewFile added : changes.adds()) {
-      String qualified = store.qualify(path + "/" + added.file().relativePath());
-      actions.add(DeltaActions.add(fileSchema, root, qualified, added, changes.dataChange(), Optional.empty()));
+    List<TableFile> added = new ArrayList<>();
+    for (NewFile file : changes.adds()) {
+      String qualified = store.qualify(path + "/" + file.file().relativePath());
+      var add = DeltaActions.add(fileSchema, root, qualified, file, changes.dataChange(), Optional.empty());
+      actions.add(DeltaActions.addAction(add));
+      added.add(DeltaActions.tableFile(add, boundColumns));
     }
-    return commit(txn, actions);
+    return new Committed(commit(txn, actions), added);
   }
 
   private Snapshot commit(Transaction txn, List<Row> actions) {
     TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(toCloseable(actions)));
     for (PostCommitHook hook : result.getPostCommitHooks()) {
-      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
+      // Checkpoints and the cheap per-version checksum help every reader; the full checksum and
+      // log compaction would re-read the table on the commit path.
+      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT
+          || hook.getType() == PostCommitHook.PostCommitHookType.CHECKSUM_SIMPLE) {
         try {
           hook.threadSafeInvoke(engine);
-          LOG.info("wrote checkpoint of {} at version {}", path, result.getVersion());
+          if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
+            LOG.info("wrote checkpoint of {} at version {}", path, result.getVersion());
+          }
         } catch (IOException | RuntimeException e) {
-          // A missing checkpoint only slows readers down; the commit itself is durable.
-          LOG.warn("checkpoint of {} at version {} failed: {}", path, result.getVersion(), e.toString());
+          // A missing checkpoint or checksum only slows readers down; the commit itself is durable.
+          LOG.warn("{} of {} at version {} failed: {}", hook.getType(), path, result.getVersion(), e.toString());
         }
       }
     }

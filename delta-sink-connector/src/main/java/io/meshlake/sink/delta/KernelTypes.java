@@ -56,6 +56,46 @@ public final class KernelTypes {
     return struct((ColumnType.Struct) type);
   }
 
+  /** The meshlake schema of a Kernel schema (for reading tables whose schema the reader does not know). */
+  public static TableSchema tableSchema(StructType struct) {
+    return new TableSchema(fromStruct(struct).fields());
+  }
+
+  static ColumnType.Struct fromStruct(StructType struct) {
+    List<ColumnType.Field> fields = new ArrayList<>();
+    for (StructField f : struct.fields()) {
+      fields.add(new ColumnType.Field(f.getName(), fromKernel(f.getDataType())));
+    }
+    return new ColumnType.Struct(fields);
+  }
+
+  static ColumnType fromKernel(DataType type) {
+    if (type instanceof StringType) {
+      return ColumnType.Primitive.STRING;
+    } else if (type instanceof LongType) {
+      return ColumnType.Primitive.LONG;
+    } else if (type instanceof IntegerType) {
+      return ColumnType.Primitive.INT;
+    } else if (type instanceof DoubleType) {
+      return ColumnType.Primitive.DOUBLE;
+    } else if (type instanceof FloatType) {
+      return ColumnType.Primitive.FLOAT;
+    } else if (type instanceof BooleanType) {
+      return ColumnType.Primitive.BOOLEAN;
+    } else if (type instanceof BinaryType) {
+      return ColumnType.Primitive.BINARY;
+    } else if (type instanceof TimestampType) {
+      return ColumnType.Primitive.TIMESTAMP;
+    } else if (type instanceof DateType) {
+      return ColumnType.Primitive.DATE;
+    } else if (type instanceof ArrayType a) {
+      return new ColumnType.Array(fromKernel(a.getElementType()));
+    } else if (type instanceof StructType s) {
+      return fromStruct(s);
+    }
+    throw new IllegalArgumentException("column type " + type + " is not one meshlake writes");
+  }
+
   /** A literal of a primitive column's value, for statistics and partition values. */
   public static Literal literal(ColumnType.Primitive type, Object value) {
     if (value == null) {

@@ -48,10 +48,11 @@ class DeltaTableTest {
     writer.write(new Object[] {"i-2", 1L, null, List.of(), null});
     writer.close();
 
-    Snapshot committed = table.commit(empty,
+    DeltaTable.Committed committed = table.commit(empty,
         DeltaTable.Changes.of(List.of(new NewFile(writer.result(), Map.of("workspace_id", "w1"), Map.of("meshlake.owner", "0"))), List.of()),
-        Optional.of("app"), 41L);
-    assertThat(committed.getVersion()).isEqualTo(1);
+        Optional.of("app"), 41L, Map.of("issue_id", ColumnType.Primitive.STRING));
+    assertThat(committed.snapshot().getVersion()).isEqualTo(1);
+    assertThat(committed.added()).singleElement().satisfies(f -> assertThat(f.max()).containsEntry("issue_id", "i-2"));
     assertThat(table.transactionVersion(table.latest(), "app")).contains(41L);
 
     List<TableFile> files = table.files(table.latest(), Map.of("issue_id", ColumnType.Primitive.STRING), f -> true);
@@ -76,7 +77,7 @@ class DeltaTableTest {
     writer2.write(new Object[] {"i-1", 4L, null, null, null});
     writer2.close();
     table.commit(table.latest(), DeltaTable.Changes.of(
-        List.of(new NewFile(writer2.result(), Map.of("workspace_id", "w1"), Map.of())), files), Optional.of("app"), 50L);
+        List.of(new NewFile(writer2.result(), Map.of("workspace_id", "w1"), Map.of())), files), Optional.of("app"), 50L, Map.of());
     assertThat(table.files(table.latest(), Map.of(), f -> true)).extracting(TableFile::path).containsExactly(relative2);
     assertThat(table.transactionVersion(table.latest(), "app")).contains(50L);
 

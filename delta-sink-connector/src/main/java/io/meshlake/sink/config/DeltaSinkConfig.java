@@ -1,0 +1,240 @@
+package io.meshlake.sink.config;
+
+import io.meshlake.contracts.manifest.WriterType;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** The delta sink's settings, each validated and documented; cross-setting rules live in {@link ConfigChecks}. */
+public final class DeltaSinkConfig extends AbstractConfig {
+
+  public static final String TABLE_ROOT = "table.root";
+  public static final String WRITER_TYPE = "writer.type";
+  public static final String MODEL = "model";
+  public static final String DOMAIN = "domain";
+  public static final String TABLE_NAME = "table.name";
+  public static final String MERGE_MODE = "merge.mode";
+  public static final String FLUSH_MAX_RECORDS = "flush.max.records";
+  public static final String FLUSH_MAX_BYTES = "flush.max.bytes";
+  public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
+  public static final String FILE_TARGET_BYTES = "file.target.bytes";
+  public static final String ROW_GROUP_BYTES = "parquet.row.group.bytes";
+  public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
+  public static final String COMMIT_MAX_ATTEMPTS = "commit.max.attempts";
+  public static final String COMMIT_BACKOFF_MS = "commit.backoff.ms";
+  public static final String TXN_LAG_MAX_RECORDS = "txn.lag.max.records";
+  public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String S3_ENDPOINT = "s3.endpoint";
+  public static final String S3_REGION = "s3.region";
+  public static final String S3_ACCESS_KEY = "s3.access.key";
+  public static final String S3_SECRET_KEY = "s3.secret.key";
+  public static final String S3_PATH_STYLE = "s3.path.style.access";
+  public static final String OFFLOAD_LOCAL_ROOT = "offload.local.root";
+  public static final String OFFLOAD_S3_BUCKET = "offload.s3.bucket";
+
+  /** How Merge and MergeExploded tables absorb a batch. */
+  public enum MergeMode {
+    COPY_ON_WRITE, MERGE_ON_READ;
+
+    public static MergeMode parse(String value) {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  public static final ConfigDef CONFIG_DEF = new ConfigDef()
+      .define(TABLE_ROOT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonBlank(), Importance.HIGH,
+          "Where the tables live: a local directory (/data/lake or file:/data/lake) or an S3 prefix (s3://bucket/lake or s3a://bucket/lake). "
+              + "Each table is a directory under it.")
+      .define(WRITER_TYPE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new OneOf(names(WriterType.values())), Importance.HIGH,
+          "Append (raw tables: every event of the domain's entities, one table per entity), Merge (a refined model: one row per entity, "
+              + "last write wins) or MergeExploded (a refined model whose rows are a parent's array elements).")
+      .define(MODEL, Type.STRING, "", Importance.HIGH,
+          "The refined model to write (Merge, MergeExploded): a model name from the entity manifests, e.g. jira_issue.")
+      .define(DOMAIN, Type.STRING, "", Importance.HIGH,
+          "The domain whose raw tables an Append sink writes (the topic facsimile.<domain>), e.g. jira.")
+      .define(TABLE_NAME, Type.STRING, "", Importance.MEDIUM,
+          "The table's directory under table.root for Merge/MergeExploded; defaults to the model name. Append tables are raw_<domain>_<entity>.")
+      .define(MERGE_MODE, Type.STRING, "copy_on_write", new OneOf("copy_on_write", "merge_on_read"), Importance.MEDIUM,
+          "copy_on_write rewrites the files that hold a batch's entities; merge_on_read writes new rows to new files and marks replaced rows in deletion vectors.")
+      .define(FLUSH_MAX_RECORDS, Type.INT, 50_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          "Commit a partition's batch once it holds this many records.")
+      .define(FLUSH_MAX_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+          "Commit a partition's batch once its record values reach this many bytes.")
+      .define(FLUSH_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
+          "Commit a partition's batch at the latest this long after its first record arrived.")
+      .define(FILE_TARGET_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
+          "Roll to a new data file past this size.")
+      .define(ROW_GROUP_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
+          "Parquet row group size.")
+      .define(CHECKPOINT_INTERVAL, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,
+          "Write a Delta checkpoint every this many commits (the table property delta.checkpointInterval of new tables).")
+      .define(COMMIT_MAX_ATTEMPTS, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,
+          "Attempts for a commit that conflicts with a maintenance writer before the task fails.")
+      .define(COMMIT_BACKOFF_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(0), Importance.LOW,
+          "Backoff between conflicting commit attempts (multiplied by the attempt number).")
+      .define(TXN_LAG_MAX_RECORDS, Type.LONG, 100_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+          "Append: a raw table that received no rows still records the partition's offset once it lags this far, bounding re-reads after a restart.")
+      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonBlank(), Importance.HIGH,
+          "The schema registry's URL(s), comma-separated, e.g. http://localhost:8081.")
+      .define(S3_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
+          "S3 endpoint override (an S3-compatible store); empty for AWS's regional endpoint.")
+      .define(S3_REGION, Type.STRING, "us-east-1", Importance.MEDIUM, "S3 region.")
+      .define(S3_ACCESS_KEY, Type.STRING, "", Importance.MEDIUM,
+          "S3 access key; empty to use the AWS default credentials chain.")
+      .define(S3_SECRET_KEY, Type.PASSWORD, "", Importance.MEDIUM, "S3 secret key.")
+      .define(S3_PATH_STYLE, Type.BOOLEAN, true, Importance.LOW, "Use path-style S3 addressing (needed by most S3-compatible stores).")
+      .define(OFFLOAD_LOCAL_ROOT, Type.STRING, "", Importance.MEDIUM,
+          "The directory where publishers offload large payloads locally (file:// pointers), if any.")
+      .define(OFFLOAD_S3_BUCKET, Type.STRING, "", Importance.MEDIUM,
+          "The bucket where publishers offload large payloads (s3:// pointers), if any; read with the s3.* settings.");
+
+  public DeltaSinkConfig(Map<String, String> props) {
+    super(CONFIG_DEF, props);
+  }
+
+  public String tableRoot() {
+    String root = getString(TABLE_ROOT).trim();
+    return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public WriterType writerType() {
+    return WriterType.parse(getString(WRITER_TYPE));
+  }
+
+  public String model() {
+    return getString(MODEL).trim();
+  }
+
+  public String domain() {
+    return getString(DOMAIN).trim();
+  }
+
+  public String tableName() {
+    String name = getString(TABLE_NAME).trim();
+    return name.isEmpty() ? model() : name;
+  }
+
+  public MergeMode mergeMode() {
+    return MergeMode.parse(getString(MERGE_MODE));
+  }
+
+  public int flushMaxRecords() {
+    return getInt(FLUSH_MAX_RECORDS);
+  }
+
+  public long flushMaxBytes() {
+    return getLong(FLUSH_MAX_BYTES);
+  }
+
+  public Duration flushInterval() {
+    return Duration.ofMillis(getLong(FLUSH_INTERVAL_MS));
+  }
+
+  public long fileTargetBytes() {
+    return getLong(FILE_TARGET_BYTES);
+  }
+
+  public long rowGroupBytes() {
+    return getLong(ROW_GROUP_BYTES);
+  }
+
+  public int checkpointInterval() {
+    return getInt(CHECKPOINT_INTERVAL);
+  }
+
+  public int commitMaxAttempts() {
+    return getInt(COMMIT_MAX_ATTEMPTS);
+  }
+
+  public Duration commitBackoff() {
+    return Duration.ofMillis(getLong(COMMIT_BACKOFF_MS));
+  }
+
+  public long txnLagMaxRecords() {
+    return getLong(TXN_LAG_MAX_RECORDS);
+  }
+
+  public String registryUrl() {
+    return getString(REGISTRY_URL).trim();
+  }
+
+  public String s3Endpoint() {
+    return getString(S3_ENDPOINT).trim();
+  }
+
+  public String s3Region() {
+    return getString(S3_REGION).trim();
+  }
+
+  public String s3AccessKey() {
+    return getString(S3_ACCESS_KEY).trim();
+  }
+
+  public String s3SecretKey() {
+    Password p = getPassword(S3_SECRET_KEY);
+    return p == null ? "" : p.value();
+  }
+
+  public boolean s3PathStyle() {
+    return getBoolean(S3_PATH_STYLE);
+  }
+
+  public String offloadLocalRoot() {
+    return getString(OFFLOAD_LOCAL_ROOT).trim();
+  }
+
+  public String offloadS3Bucket() {
+    return getString(OFFLOAD_S3_BUCKET).trim();
+  }
+
+  static String[] names(WriterType[] types) {
+    return Arrays.stream(types).map(WriterType::manifestName).toArray(String[]::new);
+  }
+
+  /** A string setting that must not be empty. */
+  static final class NonBlank implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || value.toString().isBlank()) {
+        throw new ConfigException(name, value, name + " must not be empty");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty string";
+    }
+  }
+
+  /** A string setting with a fixed set of values, compared case-insensitively. */
+  static final class OneOf implements ConfigDef.Validator {
+    private final String[] allowed;
+
+    OneOf(String... allowed) {
+      this.allowed = allowed;
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      String v = value == null ? "" : value.toString().trim();
+      for (String a : allowed) {
+        if (a.equalsIgnoreCase(v)) {
+          return;
+        }
+      }
+      throw new ConfigException(name, value, name + " must be one of " + String.join(", ", allowed));
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", allowed);
+    }
+  }
+}

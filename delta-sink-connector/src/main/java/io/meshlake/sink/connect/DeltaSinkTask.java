@@ -1,0 +1,260 @@
+package io.meshlake.sink.connect;
+
+import io.meshlake.bus.LocalPayloadStore;
+import io.meshlake.bus.PayloadResolver;
+import io.meshlake.bus.PayloadStore;
+import io.meshlake.bus.S3PayloadStore;
+import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
+import io.meshlake.contracts.manifest.EntityCatalog;
+import io.meshlake.contracts.manifest.EntityManifest;
+import io.meshlake.contracts.manifest.WriterType;
+import io.meshlake.contracts.registry.SchemaRegistryClient;
+import io.meshlake.contracts.wire.ProtobufDecoder;
+import io.meshlake.sink.config.ConfigChecks;
+import io.meshlake.sink.config.DeltaSinkConfig;
+import io.meshlake.sink.delta.DeltaTable;
+import io.meshlake.sink.model.CompiledModel;
+import io.meshlake.sink.model.ModelCompiler;
+import io.meshlake.sink.storage.S3Settings;
+import io.meshlake.sink.storage.TableStore;
+import io.meshlake.sink.storage.TableStores;
+import io.meshlake.sink.writer.AppendBatchWriter;
+import io.meshlake.sink.writer.BadRecordException;
+import io.meshlake.sink.writer.BatchWriter;
+import io.meshlake.sink.writer.CopyOnWriteMerge;
+import io.meshlake.sink.writer.EventDecoder;
+import io.meshlake.sink.writer.MergeBatchWriter;
+import io.meshlake.sink.writer.MergeLayout;
+import io.meshlake.sink.writer.OwnedTable;
+import io.meshlake.sink.writer.RawTableLayout;
+import io.meshlake.sink.writer.SinkEvent;
+import io.meshlake.sink.writer.TableLayout;
+import io.meshlake.sink.writer.WriterSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes its assigned partitions into Delta tables. On assignment it asks the tables how far each
+ * partition is written ({@code txn}) and rewinds the consumer there; Kafka's committed offsets only
+ * mirror that progress. A batch is committed per partition when it is due, its offsets in the same
+ * Delta commit as its rows.
+ */
+public class DeltaSinkTask extends SinkTask {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaSinkTask.class);
+
+  private DeltaSinkConfig config;
+  private String connectorName;
+  private EntityCatalog catalog;
+  private TableStore store;
+  private EventDecoder decoder;
+  private WriterSettings settings;
+  private ErrantRecordReporter deadLetters;
+  private final Map<TopicPartition, PartitionBuffer> buffers = new LinkedHashMap<>();
+  private final SinkMetrics metrics = new SinkMetrics();
+  // Merge
+  private CompiledModel model;
+  private DeltaTable refinedTable;
+  private TableLayout refinedLayout;
+  // Append
+  private final Map<Integer, RawTableLayout> rawLayouts = new HashMap<>();
+  private final Map<Integer, DeltaTable> rawTables = new HashMap<>();
+
+  @Override
+  public String version() {
+    return DeltaSinkConnector.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    catalog = EntityCatalog.load();
+    Map<String, List<String>> errors = ConfigChecks.check(props, catalog);
+    if (!errors.isEmpty()) {
+      throw new ConfigException(DeltaSinkConnector.describe(errors));
+    }
+    config = new DeltaSinkConfig(props);
+    connectorName = props.getOrDefault("name", "delta-sink");
+    deadLetters = context.errantRecordReporter();
+    if (deadLetters == null) {
+      throw new ConfigException(ConfigChecks.DLQ_TOPIC, null,
+          "no dead-letter reporter: set errors.tolerance=all and errors.deadletterqueue.topic.name");
+    }
+    store = TableStores.open(config);
+    decoder = new EventDecoder(
+        new ProtobufDecoder<>(new SchemaRegistryClient(config.registryUrl()), FacsimileRecord.getDefaultInstance()),
+        catalog, new PayloadResolver(payloadStores()));
+    settings = new WriterSettings(config.fileTargetBytes(), config.rowGroupBytes(), config.commitMaxAttempts(),
+        config.commitBackoff(), config.txnLagMaxRecords());
+    SinkTables tables = SinkTables.open(config, catalog, store);
+    rawLayouts.putAll(tables.rawLayouts());
+    rawTables.putAll(tables.rawTables());
+    model = tables.model();
+    refinedLayout = tables.refinedLayout();
+    refinedTable = tables.refinedTable();
+    metrics.register(connectorName, props.getOrDefault("task.id", Integer.toHexString(System.identityHashCode(this))));
+    LOG.info("delta sink task started: {} writer into {}", config.writerType().manifestName(), config.tableRoot());
+  }
+
+  private PayloadStore[] payloadStores() {
+    List<PayloadStore> stores = new ArrayList<>();
+    if (!config.offloadLocalRoot().isEmpty()) {
+      stores.add(new LocalPayloadStore(Path.of(config.offloadLocalRoot())));
+    }
+    if (!config.offloadS3Bucket().isEmpty()) {
+      stores.add(new S3PayloadStore(S3Settings.of(config).client(), config.offloadS3Bucket()));
+    }
+    return stores.toArray(PayloadStore[]::new);
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> rewind = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      String appId = connectorName + "/" + tp.topic() + "/" + tp.partition();
+      BatchWriter writer = writerFor(tp, appId);
+      PartitionBuffer buffer = new PartitionBuffer(tp, writer);
+      buffers.put(tp, buffer);
+      rewind.put(tp, writer.resumeOffset());
+      LOG.info("{} resumes at offset {} (from the tables' txn for {})", tp, writer.resumeOffset(), appId);
+    }
+    context.offset(rewind);
+  }
+
+  private BatchWriter writerFor(TopicPartition tp, String appId) {
+    if (config.writerType() == WriterType.APPEND) {
+      Map<Integer, OwnedTable> tables = new HashMap<>();
+      rawTables.forEach((type, table) -> tables.put(type, new OwnedTable(table, appId, Map.of(), false,
+          settings.maxCommitAttempts(), settings.commitBackoff())));
+      return new AppendBatchWriter(rawLayouts, tables, tp.partition(), settings);
+    }
+    OwnedTable table = new OwnedTable(refinedTable, appId, MergeLayout.boundColumns(), true,
+        settings.maxCommitAttempts(), settings.commitBackoff());
+    return new MergeBatchWriter(table, new MergeLayout(refinedLayout, tp.partition(), settings), model.rowFunction(),
+        new CopyOnWriteMerge());
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    long now = System.currentTimeMillis();
+    for (SinkRecord record : records) {
+      TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+      PartitionBuffer buffer = buffers.get(tp);
+      if (buffer == null) {
+        continue; // revoked while the batch was in flight
+      }
+      long offset = record.kafkaOffset();
+      if (offset <= buffer.durableOffset()) {
+        buffer.skip(offset, now);
+        metrics.eventsSkipped.incrementAndGet();
+        continue;
+      }
+      Object value = record.value();
+      if (value != null && !(value instanceof byte[])) {
+        throw new ConnectException("the sink needs raw bytes: set value.converter=org.apache.kafka.connect.converters.ByteArrayConverter"
+            + " on the connector (got " + value.getClass().getName() + ")");
+      }
+      byte[] bytes = (byte[]) value;
+      try {
+        SinkEvent event = decoder.decode(bytes, record.topic(), record.kafkaPartition(), offset, record.timestamp());
+        buffer.add(event, bytes.length, now);
+      } catch (BadRecordException bad) {
+        metrics.badRecords.incrementAndGet();
+        LOG.debug("{} offset {} to the dead-letter topic: {}", tp, offset, bad.getMessage());
+        buffer.addDeadLetter(offset, deadLetters.report(record, bad), now);
+      }
+    }
+    flushDue(now);
+  }
+
+  private void flushDue(long now) {
+    for (PartitionBuffer buffer : buffers.values()) {
+      if (buffer.due(now, config.flushMaxRecords(), config.flushMaxBytes(), config.flushInterval())) {
+        commit(buffer);
+      }
+    }
+  }
+
+  private void commit(PartitionBuffer buffer) {
+    awaitDeadLetters(buffer);
+    long started = System.nanoTime();
+    int events = buffer.size();
+    try {
+      buffer.writer().write(buffer.events(), buffer.lastOffset());
+    } catch (RuntimeException e) {
+      // The table is the source of truth: drop the batch and re-read from what it records.
+      LOG.error("commit of {} up to offset {} failed; restarting from the table's txn", buffer.partition(), buffer.lastOffset(), e);
+      throw new ConnectException("commit of " + buffer.partition() + " failed: " + e.getMessage(), e);
+    }
+    buffer.committed();
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    metrics.commits.incrementAndGet();
+    metrics.eventsWritten.addAndGet(events);
+    metrics.lastCommitMillis.set(millis);
+    metrics.lastCommitEvents.set(events);
+    if (buffer.writer() instanceof MergeBatchWriter merge) {
+      var stats = merge.lastStats();
+      metrics.rowsRewritten.addAndGet(stats.rowsRead());
+      metrics.filesRewritten.addAndGet(stats.filesRewritten());
+      metrics.staleChanges.addAndGet(stats.opsStale());
+    }
+    LOG.info("committed {} events of {} up to offset {} in {} ms", events, buffer.partition(), buffer.lastOffset(), millis);
+  }
+
+  private void awaitDeadLetters(PartitionBuffer buffer) {
+    for (Future<Void> written : buffer.deadLetters()) {
+      try {
+        written.get(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConnectException("interrupted waiting for dead-letter writes", e);
+      } catch (ExecutionException | TimeoutException e) {
+        // Never move past a bad record before its dead-letter copy is safe.
+        throw new ConnectException("dead-letter write not acknowledged: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    flushDue(System.currentTimeMillis());
+    Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
+    for (PartitionBuffer buffer : buffers.values()) {
+      if (buffer.durableOffset() >= 0) {
+        durable.put(buffer.partition(), new OffsetAndMetadata(buffer.durableOffset() + 1));
+      }
+    }
+    return durable;
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    // Buffered records are dropped, not flushed: the next owner re-reads them from the table's txn.
+    for (TopicPartition tp : partitions) {
+      buffers.remove(tp);
+    }
+  }
+
+  @Override
+  public void stop() {
+    buffers.clear();
+    metrics.unregister();
+  }
+}

@@ -1,0 +1,101 @@
+package io.meshlake.sink.connect;
+
+import io.meshlake.sink.writer.BatchWriter;
+import io.meshlake.sink.writer.SinkEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One assigned partition's records since its last commit, and when to commit them: by count, by
+ * bytes, or by age of the oldest. Bad records are not buffered but their offsets are, so the commit
+ * moves past them once their dead-letter writes are acknowledged.
+ */
+final class PartitionBuffer {
+
+  private final TopicPartition partition;
+  private final BatchWriter writer;
+  private final List<SinkEvent> events = new ArrayList<>();
+  private final List<Future<Void>> deadLetters = new ArrayList<>();
+  private long bytes;
+  private long firstAtMillis = -1;
+  private long lastOffset = -1;
+  private long durableOffset;
+
+  PartitionBuffer(TopicPartition partition, BatchWriter writer) {
+    this.partition = partition;
+    this.writer = writer;
+    this.durableOffset = writer.resumeOffset() - 1;
+  }
+
+  TopicPartition partition() {
+    return partition;
+  }
+
+  BatchWriter writer() {
+    return writer;
+  }
+
+  void add(SinkEvent event, long sizeBytes, long nowMillis) {
+    events.add(event);
+    touch(event.offset(), sizeBytes, nowMillis);
+  }
+
+  void addDeadLetter(long offset, Future<Void> written, long nowMillis) {
+    if (written != null) {
+      deadLetters.add(written);
+    }
+    touch(offset, 0, nowMillis);
+  }
+
+  /** A record this partition's tables already hold (re-read after a restart). */
+  void skip(long offset, long nowMillis) {
+    touch(offset, 0, nowMillis);
+  }
+
+  private void touch(long offset, long sizeBytes, long nowMillis) {
+    if (firstAtMillis < 0) {
+      firstAtMillis = nowMillis;
+    }
+    bytes += sizeBytes;
+    lastOffset = Math.max(lastOffset, offset);
+  }
+
+  boolean due(long nowMillis, int maxRecords, long maxBytes, Duration maxAge) {
+    if (lastOffset <= durableOffset) {
+      return false;
+    }
+    return events.size() >= maxRecords || bytes >= maxBytes || nowMillis - firstAtMillis >= maxAge.toMillis();
+  }
+
+  int size() {
+    return events.size();
+  }
+
+  List<SinkEvent> events() {
+    return events;
+  }
+
+  List<Future<Void>> deadLetters() {
+    return deadLetters;
+  }
+
+  long lastOffset() {
+    return lastOffset;
+  }
+
+  /** The last offset durably written (in the tables), -1 when none. */
+  long durableOffset() {
+    return durableOffset;
+  }
+
+  void committed() {
+    durableOffset = lastOffset;
+    events.clear();
+    deadLetters.clear();
+    bytes = 0;
+    firstAtMillis = -1;
+  }
+}

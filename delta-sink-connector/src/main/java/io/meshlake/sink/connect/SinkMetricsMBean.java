@@ -1,0 +1,27 @@
+package io.meshlake.sink.connect;
+
+/** What a delta sink task reports over JMX. */
+public interface SinkMetricsMBean {
+  /** Events written to tables (raw rows appended, or changes merged). */
+  long getEventsWritten();
+
+  /** Events re-read after a restart that the tables already held. */
+  long getEventsSkipped();
+
+  /** Records sent to the dead-letter topic. */
+  long getBadRecords();
+
+  long getCommits();
+
+  /** Merge: rows copied into rewritten files (copy-on-write cost). */
+  long getRowsRewritten();
+
+  long getFilesRewritten();
+
+  /** Merge: changes older than what the table already held. */
+  long getStaleChanges();
+
+  long getLastCommitMillis();
+
+  long getLastCommitEvents();
+}

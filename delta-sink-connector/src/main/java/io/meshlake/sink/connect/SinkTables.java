@@ -1,0 +1,53 @@
+package io.meshlake.sink.connect;
+
+import io.meshlake.contracts.manifest.EntityCatalog;
+import io.meshlake.contracts.manifest.EntityManifest;
+import io.meshlake.contracts.manifest.WriterType;
+import io.meshlake.sink.config.DeltaSinkConfig;
+import io.meshlake.sink.delta.DeltaTable;
+import io.meshlake.sink.model.CompiledModel;
+import io.meshlake.sink.model.ModelCompiler;
+import io.meshlake.sink.storage.TableStore;
+import io.meshlake.sink.storage.TableStores;
+import io.meshlake.sink.writer.RawTableLayout;
+import io.meshlake.sink.writer.TableLayout;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The tables a sink writes, opened or created: the connector does it once at start (so tasks never
+ * race to create a table), tasks open them again.
+ */
+record SinkTables(
+    Map<Integer, RawTableLayout> rawLayouts,
+    Map<Integer, DeltaTable> rawTables,
+    CompiledModel model,
+    TableLayout refinedLayout,
+    DeltaTable refinedTable) {
+
+  static SinkTables open(DeltaSinkConfig config, EntityCatalog catalog, TableStore store) {
+    Map<String, String> properties = DeltaTable.defaultProperties(config.checkpointInterval());
+    if (config.writerType() == WriterType.APPEND) {
+      Map<Integer, RawTableLayout> layouts = new HashMap<>();
+      Map<Integer, DeltaTable> tables = new HashMap<>();
+      for (EntityManifest manifest : catalog.byDomain(config.domain())) {
+        RawTableLayout layout = new RawTableLayout(manifest);
+        layouts.put(manifest.entityType(), layout);
+        tables.put(manifest.entityType(), DeltaTable.openOrCreate(store,
+            TableStores.tablePath(config, RawTableLayout.tableName(manifest)), layout.layout().schema(),
+            layout.layout().partitionColumns(), properties));
+      }
+      return new SinkTables(layouts, tables, null, null, null);
+    }
+    if (config.mergeMode() == DeltaSinkConfig.MergeMode.MERGE_ON_READ) {
+      throw new ConfigException(DeltaSinkConfig.MERGE_MODE, "merge_on_read", "merge_on_read is not available in this version; use copy_on_write");
+    }
+    CompiledModel model = new ModelCompiler().compile(catalog, config.model());
+    TableLayout layout = new TableLayout(model.schema(), List.of(TableLayout.WORKSPACE));
+    DeltaTable table = DeltaTable.openOrCreate(store, TableStores.tablePath(config, config.tableName()), layout.schema(),
+        layout.partitionColumns(), properties);
+    return new SinkTables(Map.of(), Map.of(), model, layout, table);
+  }
+}

@@ -1,0 +1,55 @@
+package io.meshlake.sink.delta;
+
+import io.delta.kernel.Snapshot;
+import io.meshlake.sink.parquet.DataFileReader;
+import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.sink.storage.TableStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads the live rows of a table snapshot: the files the log lists (never a directory listing),
+ * their partition values put back into the rows.
+ */
+public final class TableScanner {
+
+  private TableScanner() {}
+
+  /** Every live row of the snapshot, in table-schema order. */
+  public static void scan(DeltaTable table, Snapshot snapshot, Consumer<Object[]> rows) {
+    TableSchema schema = table.schema();
+    TableSchema fileSchema = table.fileSchema();
+    int[] fromFile = new int[schema.size()];
+    for (int i = 0; i < schema.size(); i++) {
+      fromFile[i] = fileSchema.indexOf(schema.fields().get(i).name());
+    }
+    TableStore store = table.store();
+    for (TableFile file : table.files(snapshot, Map.<String, ColumnType.Primitive>of(), f -> true)) {
+      if (file.deletionVector().isPresent()) {
+        throw new IllegalStateException("file " + file.path() + " has a deletion vector, which this scanner does not read yet");
+      }
+      try {
+        DataFileReader.read(store.parquetInput(table.path() + "/" + file.path()), fileSchema, fileRow -> {
+          Object[] row = new Object[schema.size()];
+          for (int i = 0; i < row.length; i++) {
+            row[i] = fromFile[i] >= 0 ? fileRow[fromFile[i]] : file.partition(schema.fields().get(i).name());
+          }
+          rows.accept(row);
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read " + file.path() + " of " + table.path(), e);
+      }
+    }
+  }
+
+  public static List<Object[]> readAll(DeltaTable table) {
+    List<Object[]> rows = new ArrayList<>();
+    scan(table, table.latest(), rows::add);
+    return rows;
+  }
+}

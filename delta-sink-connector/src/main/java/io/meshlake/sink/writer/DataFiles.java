@@ -1,0 +1,78 @@
+package io.meshlake.sink.writer;
+
+import io.meshlake.sink.delta.DeltaTable;
+import io.meshlake.sink.delta.NewFile;
+import io.meshlake.sink.parquet.DataFileWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * Writes a workspace's rows into new data files of a table, rolling to a new file at the target
+ * size. File names carry the Kafka partition of the writer that owns them, for operators.
+ */
+public final class DataFiles implements AutoCloseable {
+
+  private final DeltaTable table;
+  private final TableLayout layout;
+  private final String workspace;
+  private final String filePrefix;
+  private final Map<String, String> tags;
+  private final WriterSettings settings;
+  private final List<NewFile> written = new ArrayList<>();
+  private DataFileWriter current;
+
+  public DataFiles(DeltaTable table, TableLayout layout, String workspace, int kafkaPartition, Map<String, String> tags,
+      WriterSettings settings) {
+    this.table = table;
+    this.layout = layout;
+    this.workspace = workspace;
+    this.filePrefix = "part-" + kafkaPartition + "-";
+    this.tags = tags;
+    this.settings = settings;
+  }
+
+  /** Writes one row given in file layout (partition columns already dropped). */
+  public void writeFileRow(Object[] fileRow) {
+    try {
+      if (current == null) {
+        String relative = TableLayout.partitionDirectory(workspace) + "/" + filePrefix + UUID.randomUUID() + ".snappy.parquet";
+        current = new DataFileWriter(table.store(), table.path(), relative, layout.fileSchema(), CompressionCodecName.SNAPPY,
+            settings.rowGroupBytes());
+      }
+      current.write(fileRow);
+      if (current.bytesWritten() >= settings.targetFileBytes()) {
+        roll();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write a data file of " + table.path(), e);
+    }
+  }
+
+  private void roll() throws IOException {
+    current.close();
+    written.add(new NewFile(current.result(), Map.of(TableLayout.WORKSPACE, workspace), tags));
+    current = null;
+  }
+
+  /** Closes the open file and returns every file written. */
+  public List<NewFile> finish() {
+    try {
+      if (current != null) {
+        roll();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not finish a data file of " + table.path(), e);
+    }
+    return written;
+  }
+
+  @Override
+  public void close() {
+    finish();
+  }
+}

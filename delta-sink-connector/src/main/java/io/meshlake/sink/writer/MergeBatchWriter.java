@@ -1,0 +1,79 @@
+package io.meshlake.sink.writer;
+
+import io.meshlake.sink.model.RowFunction;
+import io.meshlake.sink.schema.ProtobufFlattener;
+import io.meshlake.sink.schema.SourceRow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Merges a partition's events into a refined table through its model: each event becomes the rows
+ * its entity now has in the model (none for a tombstone or a filtered-out entity), duplicates and
+ * older versions within the batch collapse to the newest, and the {@link MergeStrategy} applies them
+ * with the last-write-wins guard against what the table holds.
+ */
+public final class MergeBatchWriter implements BatchWriter {
+
+  private final OwnedTable table;
+  private final MergeLayout layout;
+  private final RowFunction model;
+  private final Map<String, ProtobufFlattener> flatteners = new HashMap<>();
+  private final MergeStrategy strategy;
+
+  public MergeBatchWriter(OwnedTable table, MergeLayout layout, RowFunction model, MergeStrategy strategy) {
+    this.table = table;
+    this.layout = layout;
+    this.model = model;
+    this.strategy = strategy;
+  }
+
+  @Override
+  public long resumeOffset() {
+    return table.committedOffset() + 1;
+  }
+
+  public boolean pending(SinkEvent event) {
+    return event.offset() > table.committedOffset();
+  }
+
+  @Override
+  public void write(List<SinkEvent> events, long lastOffset) {
+    if (lastOffset <= table.committedOffset()) {
+      return;
+    }
+    Map<String, SortedMap<String, GroupOp>> ops = new HashMap<>();
+    for (SinkEvent event : events) {
+      if (!pending(event)) {
+        continue;
+      }
+      SortedMap<String, GroupOp> workspaceOps = ops.computeIfAbsent(event.workspace(), w -> new TreeMap<>());
+      GroupOp previous = workspaceOps.get(event.resourceAri());
+      if (previous != null && !event.newerThan(previous.generation(), previous.version())) {
+        continue;
+      }
+      workspaceOps.put(event.resourceAri(), toOp(event));
+    }
+    table.commit(t -> strategy.plan(t, layout, ops), lastOffset);
+  }
+
+  GroupOp toOp(SinkEvent event) {
+    List<Object[]> rows = new ArrayList<>(1);
+    if (!event.tombstone()) {
+      ProtobufFlattener flattener = flatteners.computeIfAbsent(event.manifest().entity(),
+          name -> new ProtobufFlattener(event.entity().getDescriptorForType()));
+      Object[] envelope = SourceRow.envelope(event.workspace(), event.record().getWorkspaceId().getValue(),
+          event.resourceAri(), event.record().getEntityType(), event.version(), event.generation(), false);
+      Object[] source = SourceRow.row(envelope, flattener.flatten(event.entity()));
+      model.apply(source, row -> rows.add(layout.table().fileRow(row)));
+    }
+    return new GroupOp(event.resourceAri(), event.workspace(), event.generation(), event.version(), rows);
+  }
+
+  public MergeStrategy.MergeStats lastStats() {
+    return strategy.lastStats();
+  }
+}

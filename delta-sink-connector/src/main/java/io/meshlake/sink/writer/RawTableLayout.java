@@ -1,0 +1,94 @@
+package io.meshlake.sink.writer;
+
+import io.meshlake.contracts.ContractTypes;
+import io.meshlake.contracts.ResourceAris;
+import io.meshlake.contracts.manifest.EntityManifest;
+import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.sink.schema.ProtobufFlattener;
+import io.meshlake.sink.schema.TableSchema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The raw (append-only) table of one entity: every event received, verbatim — envelope, the entity's
+ * fields flattened, and where and when it was received — so the table can replay any workspace.
+ */
+public final class RawTableLayout {
+
+  /** Columns before the entity's fields. */
+  static final List<ColumnType.Field> ENVELOPE_COLUMNS = List.of(
+      new ColumnType.Field("workspace_id", ColumnType.Primitive.STRING),
+      new ColumnType.Field("resource_ari", ColumnType.Primitive.STRING),
+      new ColumnType.Field("entity_type", ColumnType.Primitive.INT),
+      new ColumnType.Field("_version", ColumnType.Primitive.LONG),
+      new ColumnType.Field("_generation_watermark", ColumnType.Primitive.LONG),
+      new ColumnType.Field("_is_tombstone", ColumnType.Primitive.BOOLEAN),
+      new ColumnType.Field("_offload_uri", ColumnType.Primitive.STRING));
+
+  /** Columns after the entity's fields. */
+  static final List<ColumnType.Field> KAFKA_COLUMNS = List.of(
+      new ColumnType.Field("_kafka_topic", ColumnType.Primitive.STRING),
+      new ColumnType.Field("_kafka_partition", ColumnType.Primitive.INT),
+      new ColumnType.Field("_kafka_offset", ColumnType.Primitive.LONG),
+      new ColumnType.Field("_kafka_timestamp", ColumnType.Primitive.TIMESTAMP),
+      new ColumnType.Field("_received_at", ColumnType.Primitive.TIMESTAMP));
+
+  private final EntityManifest manifest;
+  private final ProtobufFlattener flattener;
+  private final TableLayout layout;
+  private final int entityColumns;
+
+  public RawTableLayout(EntityManifest manifest) {
+    this.manifest = manifest;
+    this.flattener = new ProtobufFlattener(ContractTypes.descriptor(manifest.entity()).orElseThrow());
+    List<ColumnType.Field> fields = new ArrayList<>(ENVELOPE_COLUMNS);
+    for (ColumnType.Field f : flattener.struct().fields()) {
+      boolean clash = ENVELOPE_COLUMNS.stream().anyMatch(e -> e.name().equals(f.name()))
+          || KAFKA_COLUMNS.stream().anyMatch(e -> e.name().equals(f.name()));
+      if (clash) {
+        throw new IllegalArgumentException(manifest.entity() + " field '" + f.name() + "' clashes with a raw table system column");
+      }
+      fields.add(f);
+    }
+    fields.addAll(KAFKA_COLUMNS);
+    this.entityColumns = flattener.struct().fields().size();
+    this.layout = new TableLayout(new TableSchema(fields), List.of(TableLayout.WORKSPACE));
+  }
+
+  /** {@code raw_<domain>_<kind>}, e.g. raw_jira_issue. */
+  public static String tableName(EntityManifest manifest) {
+    return "raw_" + manifest.domain() + "_" + ResourceAris.kind(manifest);
+  }
+
+  public EntityManifest manifest() {
+    return manifest;
+  }
+
+  public TableLayout layout() {
+    return layout;
+  }
+
+  /** The table row of an event (all columns, partition column included). */
+  public Object[] row(SinkEvent event, long receivedAtMicros) {
+    Object[] row = new Object[layout.schema().size()];
+    int i = 0;
+    row[i++] = event.workspace();
+    row[i++] = event.resourceAri();
+    row[i++] = event.record().getEntityType();
+    row[i++] = event.version();
+    row[i++] = event.generation();
+    row[i++] = event.tombstone();
+    row[i++] = event.record().hasOffloadPointer() ? event.record().getOffloadPointer().getUri() : null;
+    if (event.entity() != null) {
+      Object[] entity = flattener.flatten(event.entity());
+      System.arraycopy(entity, 0, row, i, entityColumns);
+    }
+    i += entityColumns;
+    row[i++] = event.topic();
+    row[i++] = event.partition();
+    row[i++] = event.offset();
+    row[i++] = event.timestamp() == null ? null : event.timestamp() * 1000L;
+    row[i] = receivedAtMicros;
+    return row;
+  }
+}

@@ -1,0 +1,42 @@
+package io.meshlake.sink.writer;
+
+import com.google.protobuf.Message;
+import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
+import io.meshlake.contracts.manifest.EntityManifest;
+
+/**
+ * One decoded change event with where it came from.
+ *
+ * @param entity the resolved payload (offloaded payloads fetched and verified); null for a bare tombstone
+ */
+public record SinkEvent(
+    FacsimileRecord record,
+    EntityManifest manifest,
+    String workspace,
+    Message entity,
+    String topic,
+    int partition,
+    long offset,
+    Long timestamp) {
+
+  public long version() {
+    return record.getVersion();
+  }
+
+  public long generation() {
+    return record.getGenerationWatermark();
+  }
+
+  public boolean tombstone() {
+    return record.getIsTombstone();
+  }
+
+  public String resourceAri() {
+    return record.getResourceAri().getValue();
+  }
+
+  /** Whether this event is strictly newer than (generation, version): last write wins. */
+  public boolean newerThan(long otherGeneration, long otherVersion) {
+    return generation() != otherGeneration ? generation() > otherGeneration : version() > otherVersion;
+  }
+}
