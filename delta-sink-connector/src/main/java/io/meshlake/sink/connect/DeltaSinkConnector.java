@@ -3,7 +3,7 @@ package io.meshlake.sink.connect;
 import io.meshlake.contracts.manifest.EntityCatalog;
 import io.meshlake.sink.config.ConfigChecks;
 import io.meshlake.sink.config.DeltaSinkConfig;
-import io.meshlake.sink.storage.TableStores;
+import io.meshlake.sink.connect.TableStores;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -12,12 +12,11 @@ import io.meshlake.contracts.registry.SchemaRegistryClient;
 import io.meshlake.contracts.wire.ProtobufDecoder;
 import io.meshlake.sink.config.ConfigChecks;
 import io.meshlake.sink.config.DeltaSinkConfig;
-import io.meshlake.sink.delta.DeltaTable;
+import io.meshlake.table.delta.DeltaTable;
 import io.meshlake.sink.model.CompiledModel;
 import io.meshlake.sink.model.ModelCompiler;
-import io.meshlake.sink.storage.S3Settings;
-import io.meshlake.sink.storage.TableStore;
-import io.meshlake.sink.storage.TableStores;
+import io.meshlake.table.storage.TableStore;
+import io.meshlake.sink.connect.TableStores;
 import io.meshlake.sink.writer.AppendBatchWriter;
 import io.meshlake.sink.writer.BadRecordException;
 import io.meshlake.sink.writer.BatchWriter;
@@ -119,7 +118,7 @@ public class DeltaSinkTask extends SinkTask {
       stores.add(new LocalPayloadStore(Path.of(config.offloadLocalRoot())));
     }
     if (!config.offloadS3Bucket().isEmpty()) {
-      stores.add(new S3PayloadStore(S3Settings.of(config).client(), config.offloadS3Bucket()));
+      stores.add(new S3PayloadStore(TableStores.s3Settings(config).client(), config.offloadS3Bucket()));
     }
     return stores.toArray(PayloadStore[]::new);
   }

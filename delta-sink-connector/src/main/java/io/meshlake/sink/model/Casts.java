@@ -3,8 +3,8 @@ package io.meshlake.sink.model;
 import static io.meshlake.sink.model.SqlValues.MICROS_PER_DAY;
 import static io.meshlake.sink.model.SqlValues.MICROS_PER_SECOND;
 
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Primitive;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

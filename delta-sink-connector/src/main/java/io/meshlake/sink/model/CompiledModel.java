@@ -1,7 +1,7 @@
 package io.meshlake.sink.model;
 
 import io.meshlake.contracts.model.ModelRenderer;
-import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.table.schema.TableSchema;
 import java.util.List;
 
 /**

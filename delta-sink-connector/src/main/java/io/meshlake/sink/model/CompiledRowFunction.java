@@ -1,6 +1,6 @@
 package io.meshlake.sink.model;
 
-import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.table.schema.TableSchema;
 import java.util.List;
 import java.util.function.Consumer;
 

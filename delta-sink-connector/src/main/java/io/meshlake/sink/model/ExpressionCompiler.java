@@ -2,8 +2,8 @@ package io.meshlake.sink.model;
 
 import io.meshlake.sink.model.Operators.Comparison;
 import io.meshlake.sink.model.SqlValues.Kind;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Primitive;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package io.meshlake.sink.model;
 
 import io.meshlake.sink.model.SqlValues.Kind;
-import io.meshlake.sink.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType.Primitive;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

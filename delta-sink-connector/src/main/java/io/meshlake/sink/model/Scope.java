@@ -1,6 +1,6 @@
 package io.meshlake.sink.model;
 
-import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,7 +1,7 @@
 package io.meshlake.sink.model;
 
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Primitive;
 
 /** Compile-time type rules: which types mix, and to what they widen. A null type is the type of a bare NULL. */
 final class SqlTypes {

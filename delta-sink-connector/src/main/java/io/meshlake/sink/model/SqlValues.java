@@ -1,7 +1,7 @@
 package io.meshlake.sink.model;
 
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Primitive;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.regex.Matcher;

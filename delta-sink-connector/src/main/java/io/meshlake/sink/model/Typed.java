@@ -1,6 +1,6 @@
 package io.meshlake.sink.model;
 
-import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType;
 
 /**
  * A compiled expression with what the compiler knows about it.

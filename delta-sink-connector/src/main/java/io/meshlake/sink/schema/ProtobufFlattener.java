@@ -1,5 +1,8 @@
 package io.meshlake.sink.schema;
 
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;

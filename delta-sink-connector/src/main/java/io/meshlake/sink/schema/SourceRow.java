@@ -1,5 +1,8 @@
 package io.meshlake.sink.schema;
 
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
+
 import java.util.ArrayList;
 import java.util.List;
 

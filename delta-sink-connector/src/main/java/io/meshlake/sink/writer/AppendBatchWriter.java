@@ -1,7 +1,7 @@
 package io.meshlake.sink.writer;
 
-import io.meshlake.sink.delta.DeltaTable;
-import io.meshlake.sink.delta.NewFile;
+import io.meshlake.table.delta.DeltaTable;
+import io.meshlake.table.delta.NewFile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

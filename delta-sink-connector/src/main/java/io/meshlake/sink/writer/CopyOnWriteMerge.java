@@ -1,9 +1,9 @@
 package io.meshlake.sink.writer;
 
-import io.meshlake.sink.delta.DeltaTable;
-import io.meshlake.sink.delta.NewFile;
-import io.meshlake.sink.delta.TableFile;
-import io.meshlake.sink.parquet.DataFileReader;
+import io.meshlake.table.delta.DeltaTable;
+import io.meshlake.table.delta.NewFile;
+import io.meshlake.table.delta.TableFile;
+import io.meshlake.table.parquet.DataFileReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

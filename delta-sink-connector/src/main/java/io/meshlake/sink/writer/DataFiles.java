@@ -1,8 +1,8 @@
 package io.meshlake.sink.writer;
 
-import io.meshlake.sink.delta.DeltaTable;
-import io.meshlake.sink.delta.NewFile;
-import io.meshlake.sink.parquet.DataFileWriter;
+import io.meshlake.table.delta.DeltaTable;
+import io.meshlake.table.delta.NewFile;
+import io.meshlake.table.parquet.DataFileWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.meshlake.sink.writer;
 
-import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType;
 import java.util.Map;
 
 /**

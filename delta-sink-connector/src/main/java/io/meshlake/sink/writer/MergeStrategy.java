@@ -1,6 +1,6 @@
 package io.meshlake.sink.writer;
 
-import io.meshlake.sink.delta.DeltaTable;
+import io.meshlake.table.delta.DeltaTable;
 import java.util.Map;
 import java.util.SortedMap;
 

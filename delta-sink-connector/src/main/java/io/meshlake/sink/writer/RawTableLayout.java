@@ -3,9 +3,9 @@ package io.meshlake.sink.writer;
 import io.meshlake.contracts.ContractTypes;
 import io.meshlake.contracts.ResourceAris;
 import io.meshlake.contracts.manifest.EntityManifest;
-import io.meshlake.sink.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType;
 import io.meshlake.sink.schema.ProtobufFlattener;
-import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.table.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
 import io.meshlake.contracts.jira.v1.JiraProject;
-import io.meshlake.sink.delta.DeltaTable;
-import io.meshlake.sink.delta.TableScanner;
-import io.meshlake.sink.schema.TableSchema;
-import io.meshlake.sink.storage.LocalTableStore;
+import io.meshlake.table.delta.DeltaTable;
+import io.meshlake.table.delta.TableScanner;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.LocalTableStore;
 import io.meshlake.testkit.KafkaTestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

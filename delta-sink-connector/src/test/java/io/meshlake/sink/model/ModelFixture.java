@@ -2,11 +2,11 @@ package io.meshlake.sink.model;
 
 import io.meshlake.contracts.model.ModelRenderer;
 import io.meshlake.contracts.model.RenderedModel;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.ColumnType.Array;
-import io.meshlake.sink.schema.ColumnType.Field;
-import io.meshlake.sink.schema.ColumnType.Primitive;
-import io.meshlake.sink.schema.ColumnType.Struct;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Array;
+import io.meshlake.table.schema.ColumnType.Field;
+import io.meshlake.table.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType.Struct;
 import io.meshlake.sink.schema.SourceRow;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;

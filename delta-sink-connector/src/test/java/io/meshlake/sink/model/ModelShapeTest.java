@@ -4,8 +4,8 @@ import static io.meshlake.sink.model.ModelFixture.compile;
 import static io.meshlake.sink.model.ModelFixture.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Primitive;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

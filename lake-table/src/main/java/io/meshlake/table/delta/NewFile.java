@@ -1,6 +1,6 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
-import io.meshlake.sink.parquet.WrittenFile;
+import io.meshlake.table.parquet.WrittenFile;
 import java.util.Map;
 
 /** A written data file to add in a commit, with its partition values and ownership tags. */

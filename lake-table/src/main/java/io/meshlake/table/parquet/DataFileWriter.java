@@ -1,7 +1,7 @@
-package io.meshlake.sink.parquet;
+package io.meshlake.table.parquet;
 
-import io.meshlake.sink.schema.TableSchema;
-import io.meshlake.sink.storage.TableStore;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.TableStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;

@@ -1,10 +1,10 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
 import io.delta.kernel.Snapshot;
-import io.meshlake.sink.parquet.DataFileReader;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.TableSchema;
-import io.meshlake.sink.storage.TableStore;
+import io.meshlake.table.parquet.DataFileReader;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.TableStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +12,9 @@ import io.delta.kernel.internal.util.VectorUtils;
 import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.DataFileStatus;
-import io.meshlake.sink.parquet.FileStats;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.table.parquet.FileStats;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

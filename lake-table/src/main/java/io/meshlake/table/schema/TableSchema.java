@@ -1,4 +1,4 @@
-package io.meshlake.sink.schema;
+package io.meshlake.table.schema;
 
 import java.util.ArrayList;
 import java.util.List;

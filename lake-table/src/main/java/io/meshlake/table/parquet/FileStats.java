@@ -1,4 +1,4 @@
-package io.meshlake.sink.parquet;
+package io.meshlake.table.parquet;
 
 import java.util.Map;
 

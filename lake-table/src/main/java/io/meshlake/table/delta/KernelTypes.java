@@ -1,4 +1,4 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.types.ArrayType;
@@ -14,8 +14,8 @@ import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 

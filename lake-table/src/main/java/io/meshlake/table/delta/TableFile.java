@@ -1,4 +1,4 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
 import java.util.Map;
 import java.util.Optional;

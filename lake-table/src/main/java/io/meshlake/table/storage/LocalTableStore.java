@@ -1,4 +1,4 @@
-package io.meshlake.sink.storage;
+package io.meshlake.table.storage;
 
 import io.delta.kernel.defaults.engine.fileio.InputFile;
 import io.delta.kernel.defaults.engine.fileio.OutputFile;
@@ -44,14 +44,14 @@ public final class LocalTableStore implements TableStore {
     return root;
   }
 
-  static Path toPath(String path) {
+  public static Path toPath(String path) {
     if (path.startsWith("file:")) {
       return Path.of(URI.create(path.startsWith("file://") ? path : "file://" + path.substring("file:".length())));
     }
     return Path.of(path);
   }
 
-  static String toUri(Path path) {
+  public static String toUri(Path path) {
     // Kernel and Spark both accept the file:/abs/path form.
     return "file:" + path.toAbsolutePath().normalize();
   }

@@ -1,14 +1,14 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delta.kernel.Snapshot;
-import io.meshlake.sink.parquet.DataFileReader;
-import io.meshlake.sink.parquet.DataFileWriter;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.TableSchema;
-import io.meshlake.sink.storage.LocalTableStore;
+import io.meshlake.table.parquet.DataFileReader;
+import io.meshlake.table.parquet.DataFileWriter;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.LocalTableStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

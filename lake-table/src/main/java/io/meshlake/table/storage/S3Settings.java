@@ -1,6 +1,5 @@
-package io.meshlake.sink.storage;
+package io.meshlake.table.storage;
 
-import io.meshlake.sink.config.DeltaSinkConfig;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -12,10 +11,6 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** How to reach S3: endpoint override, region, credentials, addressing style. */
 public record S3Settings(String endpoint, String region, String accessKey, String secretKey, boolean pathStyle) {
-
-  public static S3Settings of(DeltaSinkConfig config) {
-    return new S3Settings(config.s3Endpoint(), config.s3Region(), config.s3AccessKey(), config.s3SecretKey(), config.s3PathStyle());
-  }
 
   public S3Client client() {
     S3ClientBuilder builder = S3Client.builder()

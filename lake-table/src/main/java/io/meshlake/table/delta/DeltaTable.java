@@ -1,4 +1,4 @@
-package io.meshlake.sink.delta;
+package io.meshlake.table.delta;
 
 import io.delta.kernel.Operation;
 import io.delta.kernel.Scan;
@@ -19,9 +19,9 @@ import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.TableSchema;
-import io.meshlake.sink.storage.TableStore;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.TableStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

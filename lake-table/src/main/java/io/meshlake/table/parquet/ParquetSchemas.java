@@ -1,7 +1,7 @@
-package io.meshlake.sink.parquet;
+package io.meshlake.table.parquet;
 
-import io.meshlake.sink.schema.ColumnType;
-import io.meshlake.sink.schema.TableSchema;
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.schema.GroupType;

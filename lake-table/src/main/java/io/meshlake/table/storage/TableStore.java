@@ -1,4 +1,4 @@
-package io.meshlake.sink.storage;
+package io.meshlake.table.storage;
 
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.defaults.engine.fileio.FileIO;
