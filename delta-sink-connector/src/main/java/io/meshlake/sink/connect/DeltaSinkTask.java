@@ -69,6 +69,8 @@ public class DeltaSinkTask extends SinkTask {
   private ErrantRecordReporter deadLetters;
   private final Map<TopicPartition, PartitionBuffer> buffers = new LinkedHashMap<>();
   private final SinkMetrics metrics = new SinkMetrics();
+  private static final int MAX_CONSECUTIVE_FAILURES = 5;
+  private int consecutiveFailures;
   // Merge
   private CompiledModel model;
   private DeltaTable refinedTable;
@@ -127,7 +129,7 @@ public class DeltaSinkTask extends SinkTask {
   public void open(Collection<TopicPartition> partitions) {
     Map<TopicPartition, Long> rewind = new HashMap<>();
     for (TopicPartition tp : partitions) {
-      String appId = connectorName + "/" + tp.topic() + "/" + tp.partition();
+      String appId = appId(tp);
       BatchWriter writer = writerFor(tp, appId);
       PartitionBuffer buffer = new PartitionBuffer(tp, writer);
       buffers.put(tp, buffer);
@@ -135,6 +137,11 @@ public class DeltaSinkTask extends SinkTask {
       LOG.info("{} resumes at offset {} (from the tables' txn for {})", tp, writer.resumeOffset(), appId);
     }
     context.offset(rewind);
+  }
+
+  /** The Delta txn appId of a partition: per connector, topic and partition. */
+  private String appId(TopicPartition tp) {
+    return connectorName + "/" + tp.topic() + "/" + tp.partition();
   }
 
   private BatchWriter writerFor(TopicPartition tp, String appId) {
@@ -184,7 +191,7 @@ public class DeltaSinkTask extends SinkTask {
   }
 
   private void flushDue(long now) {
-    for (PartitionBuffer buffer : buffers.values()) {
+    for (PartitionBuffer buffer : new ArrayList<>(buffers.values())) {
       if (buffer.due(now, config.flushMaxRecords(), config.flushMaxBytes(), config.flushInterval())) {
         commit(buffer);
       }
@@ -198,10 +205,10 @@ public class DeltaSinkTask extends SinkTask {
     try {
       buffer.writer().write(buffer.events(), buffer.lastOffset());
     } catch (RuntimeException e) {
-      // The table is the source of truth: drop the batch and re-read from what it records.
-      LOG.error("commit of {} up to offset {} failed; restarting from the table's txn", buffer.partition(), buffer.lastOffset(), e);
-      throw new ConnectException("commit of " + buffer.partition() + " failed: " + e.getMessage(), e);
+      recover(buffer, e);
+      return;
     }
+    consecutiveFailures = 0;
     buffer.committed();
     long millis = (System.nanoTime() - started) / 1_000_000;
     metrics.commits.incrementAndGet();
@@ -215,6 +222,25 @@ public class DeltaSinkTask extends SinkTask {
       metrics.staleChanges.addAndGet(stats.opsStale());
     }
     LOG.info("committed {} events of {} up to offset {} in {} ms", events, buffer.partition(), buffer.lastOffset(), millis);
+  }
+
+  /**
+   * A failed commit may or may not have reached the log. The table is the source of truth: drop the
+   * batch, re-read how far the table has this partition, and rewind the consumer there. A failure
+   * that keeps repeating fails the task, visibly, instead of spinning.
+   */
+  private void recover(PartitionBuffer buffer, RuntimeException failure) {
+    metrics.commitFailures.incrementAndGet();
+    TopicPartition tp = buffer.partition();
+    if (++consecutiveFailures > MAX_CONSECUTIVE_FAILURES) {
+      throw new ConnectException("commits of " + tp + " failed " + consecutiveFailures + " times in a row; last: "
+          + failure.getMessage(), failure);
+    }
+    LOG.error("commit of {} up to offset {} failed ({} in a row); re-reading the table's txn and rewinding",
+        tp, buffer.lastOffset(), consecutiveFailures, failure);
+    BatchWriter writer = writerFor(tp, appId(tp));
+    buffers.put(tp, new PartitionBuffer(tp, writer));
+    context.offset(tp, writer.resumeOffset());
   }
 
   private void awaitDeadLetters(PartitionBuffer buffer) {

@@ -20,6 +20,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   final AtomicLong eventsSkipped = new AtomicLong();
   final AtomicLong badRecords = new AtomicLong();
   final AtomicLong commits = new AtomicLong();
+  final AtomicLong commitFailures = new AtomicLong();
   final AtomicLong rowsRewritten = new AtomicLong();
   final AtomicLong filesRewritten = new AtomicLong();
   final AtomicLong staleChanges = new AtomicLong();
@@ -68,6 +69,11 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getCommits() {
     return commits.get();
+  }
+
+  @Override
+  public long getCommitFailures() {
+    return commitFailures.get();
   }
 
   @Override

@@ -13,6 +13,9 @@ public interface SinkMetricsMBean {
 
   long getCommits();
 
+  /** Commits that failed; the partition was rewound to what its table records. */
+  long getCommitFailures();
+
   /** Merge: rows copied into rewritten files (copy-on-write cost). */
   long getRowsRewritten();
 

@@ -230,8 +230,9 @@ public final class DeltaTable {
           if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
             LOG.info("wrote checkpoint of {} at version {}", path, result.getVersion());
           }
-        } catch (IOException | RuntimeException e) {
-          // A missing checkpoint or checksum only slows readers down; the commit itself is durable.
+        } catch (IOException | RuntimeException | LinkageError e) {
+          // A missing checkpoint or checksum only slows readers down; the commit itself is durable,
+          // so nothing after it may make the caller believe it failed.
           LOG.warn("{} of {} at version {} failed: {}", hook.getType(), path, result.getVersion(), e.toString());
         }
       }
