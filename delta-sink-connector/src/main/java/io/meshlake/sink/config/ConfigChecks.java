@@ -71,7 +71,10 @@ public final class ConfigChecks {
     }
     String converter = props.get(VALUE_CONVERTER);
     if (converter != null && !converter.trim().equals(BYTE_ARRAY_CONVERTER)) {
-      add(errors, VALUE_CONVERTER, "the sink decodes the Confluent frame itself: set value.converter=" + BYTE_ARRAY_CONVERTER);
+      // Reported on writer.type: Connect's validate endpoint cannot carry a second entry for its own
+      // class-typed value.converter setting.
+      add(errors, DeltaSinkConfig.WRITER_TYPE, "value.converter must be " + BYTE_ARRAY_CONVERTER
+          + ": the sink decodes the Confluent frame itself (got " + converter.trim() + ")");
     }
     return errors;
   }
