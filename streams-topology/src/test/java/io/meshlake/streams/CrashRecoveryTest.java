@@ -76,9 +76,9 @@ class CrashRecoveryTest {
       long committedAtKill;
       CompletableFuture<Void> live = CompletableFuture.runAsync(() -> produce(producer, deliveries.subList(phaseA, phaseB), partitionByKey));
       try {
-        awaitFirstCommit(cluster, applicationId, first, workDir.resolve("first.log"));
+        awaitCommitted(cluster, applicationId, 300, first, workDir.resolve("first.log"));
         lagAtKill = InputLag.of(cluster.admin(), applicationId, INPUTS);
-        committedAtKill = committedOffsets(cluster, applicationId).values().stream().mapToLong(o -> o.offset()).sum();
+        committedAtKill = committedOffsets(cluster, applicationId).values().stream().mapToLong(OffsetAndMetadata::offset).sum();
       } finally {
         first.destroyForcibly();
       }
@@ -236,12 +236,15 @@ class CrashRecoveryTest {
     }
   }
 
-  /** Waits until the instance has committed its first transaction (its group offsets moved). */
-  private static void awaitFirstCommit(KafkaTestCluster cluster, String applicationId, Process app, Path log)
+  /**
+   * Waits until the instance has committed a few hundred input records, so the restarted instance must
+   * restore real LWW state (tombstones included) from the changelog to decide on what follows.
+   */
+  private static void awaitCommitted(KafkaTestCluster cluster, String applicationId, long records, Process app, Path log)
       throws InterruptedException {
     long until = System.nanoTime() + DEADLINE.toNanos();
     while (true) {
-      if (committedOffsets(cluster, applicationId).values().stream().anyMatch(o -> o.offset() > 0)) {
+      if (committedOffsets(cluster, applicationId).values().stream().mapToLong(OffsetAndMetadata::offset).sum() >= records) {
         return;
       }
       assertThat(app.isAlive()).as("the first instance is running; its log: %s", tail(log)).isTrue();
