@@ -15,17 +15,26 @@ final class TestRegistry {
 
   private TestRegistry() {}
 
-  /** The URL of the registry shared by the driver tests, started on first use and stopped with the JVM. */
+  /** The URL of the registry shared by the driver tests, started on first use, stopped by {@link #closeShared()}. */
   static synchronized String sharedUrl() {
     if (shared == null) {
       sharedCluster = KafkaTestCluster.builder().name("shared-registry").start();
       shared = start(sharedCluster, 0);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        shared.close();
-        sharedCluster.close();
-      }, "shared-registry-shutdown"));
     }
     return shared.url();
+  }
+
+  /**
+   * Stops the shared registry and its cluster when the test run ends ({@link SharedRegistryShutdown}),
+   * not in a JVM shutdown hook: a cluster closing while the JVM exits can outlast surefire's wait for the fork.
+   */
+  static synchronized void closeShared() {
+    if (shared != null) {
+      shared.close();
+      sharedCluster.close();
+      shared = null;
+      sharedCluster = null;
+    }
   }
 
   /** A registry keeping its schemas on the given cluster; port 0 picks a free port. */
