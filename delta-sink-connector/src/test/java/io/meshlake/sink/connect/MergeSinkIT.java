@@ -109,11 +109,16 @@ class MergeSinkIT {
   }
 
   static void send(KafkaProducer<byte[], byte[]> producer, String topic, List<Change> changes) {
+    send(producer, harness.encoder, topic, changes);
+  }
+
+  static void send(KafkaProducer<byte[], byte[]> producer, io.meshlake.contracts.wire.ProtobufEncoder encoder, String topic,
+      List<Change> changes) {
     for (Change c : changes) {
       JiraIssue issue = Events.issue(c.id(), c.version(), c.labels());
       FacsimileRecord record = Events.envelope(c.workspace(), c.id(), 1, c.version(), 0, c.tombstone(),
           c.tombstone() ? JiraIssue.newBuilder().setIssueId(c.id()).build() : issue);
-      Events.send(producer, harness.encoder, topic, record);
+      Events.send(producer, encoder, topic, record);
     }
     producer.flush();
   }

@@ -108,7 +108,9 @@ public final class S3TableStore implements TableStore {
 
   static String predecessor(String name) {
     char last = name.charAt(name.length() - 1);
-    return name.substring(0, name.length() - 1) + (char) (last - 1) + "\uffff";
+    // Every key >= name sorts after this one; keys in between are filtered out by the caller. (No
+    // high sentinel character: S3 echoes startAfter back in XML, where U+FFFF is not allowed.)
+    return name.substring(0, name.length() - 1) + (char) (last - 1);
   }
 
   @Override
