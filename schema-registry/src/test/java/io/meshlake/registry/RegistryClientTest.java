@@ -1,0 +1,132 @@
+package io.meshlake.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
+import io.meshlake.contracts.registry.CompatibilityResult;
+import io.meshlake.contracts.registry.RegisteredSchema;
+import io.meshlake.contracts.registry.SchemaReference;
+import io.meshlake.contracts.registry.SchemaRegistryClient;
+import io.meshlake.contracts.registry.SchemaRegistryException;
+import io.meshlake.contracts.registry.SchemaText;
+import io.meshlake.contracts.wire.ProtobufDecoder;
+import io.meshlake.contracts.wire.UnknownSchemaException;
+import io.meshlake.contracts.wire.ConfluentFrame;
+import io.meshlake.contracts.wire.MessageIndexes;
+import io.meshlake.contracts.wire.WireFormatException;
+import io.meshlake.testkit.KafkaClusterExtension;
+import io.meshlake.testkit.KafkaTestCluster;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** schema-contracts' registry client and decoder against this registry over HTTP. */
+class RegistryClientTest {
+
+  @RegisterExtension
+  static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+
+  static SchemaRegistryServer server;
+
+  @BeforeAll
+  static void start() {
+    server = SchemaRegistryServer.start(RegistryConfig.builder().bootstrapServers(KAFKA.bootstrapServers())
+        .topic(KafkaTestCluster.uniqueTopic("_schemas")).listenHost("127.0.0.1").listenPort(0).build());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static final String V1 = "syntax = \"proto3\";\npackage client.test;\nmessage Item {\n  string id = 1;\n}\n";
+  static final String V2 = "syntax = \"proto3\";\npackage client.test;\nmessage Item {\n  string id = 1;\n  int64 count = 2;\n}\n";
+  static final String BREAKING = "syntax = \"proto3\";\npackage client.test;\nmessage Item {\n  int64 id = 1;\n}\n";
+
+  @Test
+  void registersLooksUpAndCachesWhatNeverChanges() {
+    SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+    int id = client.register("items-value", SchemaText.of(V1));
+    long requests = client.requestCount();
+    assertThat(client.register("items-value", SchemaText.of(V1))).isEqualTo(id);
+    assertThat(client.schemaById(id).schema()).isEqualTo(V1);
+    assertThat(client.requestCount()).as("same registration and a known id: no HTTP call").isEqualTo(requests);
+
+    RegisteredSchema found = client.lookup("items-value", SchemaText.of(V1));
+    assertThat(found.id()).isEqualTo(id);
+    assertThat(found.version()).isEqualTo(1);
+    assertThat(new SchemaRegistryClient(server.url()).register("other-subject", SchemaText.of(V1)))
+        .as("same schema, another subject: same id").isEqualTo(id);
+
+    CompatibilityResult ok = client.testCompatibility("items-value", "latest", SchemaText.of(V2));
+    assertThat(ok.compatible()).isTrue();
+    CompatibilityResult bad = client.testCompatibility("items-value", "latest", SchemaText.of(BREAKING));
+    assertThat(bad.compatible()).isFalse();
+    assertThat(bad.messages()).anySatisfy(m -> assertThat(m).contains("id"));
+    assertThatThrownBy(() -> client.register("items-value", SchemaText.of(BREAKING)))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+
+    int v2 = client.register("items-value", SchemaText.of(V2));
+    assertThat(client.latest("items-value").id()).isIn(id, v2);
+    assertThat(new SchemaRegistryClient(server.url(), Duration.ZERO).latest("items-value").id()).isEqualTo(v2);
+    assertThat(client.versions("items-value")).containsExactly(1, 2);
+    assertThat(client.subjects()).contains("items-value", "other-subject");
+
+    client.setCompatibilityLevel("items-value", "NONE");
+    assertThat(client.compatibilityLevel("items-value")).isEqualTo("NONE");
+    assertThat(client.register("items-value", SchemaText.of(BREAKING))).isPositive();
+  }
+
+  @Test
+  void referencesTravelWithTheSchema() {
+    SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+    String common = "syntax = \"proto3\";\npackage client.common;\nmessage Money {\n  int64 cents = 1;\n}\n";
+    client.register("client/common.proto", SchemaText.of(common));
+    String main = "syntax = \"proto3\";\npackage client.order;\nimport \"client/common.proto\";\nmessage Order {\n  client.common.Money total = 1;\n}\n";
+    SchemaText text = new SchemaText(main, List.of(new SchemaReference("client/common.proto", "client/common.proto", 1)));
+    int id = client.register("orders-value", text);
+    assertThat(new SchemaRegistryClient(server.url()).schemaById(id).references())
+        .containsExactly(new SchemaReference("client/common.proto", "client/common.proto", 1));
+  }
+
+  @Test
+  void errorsCarryConfluentCodesAndUnreachableUrlsFailOver() throws Exception {
+    SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+    assertThatThrownBy(() -> client.latest("no-such-subject"))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
+          assertThat(e.isNotFound()).isTrue();
+        });
+    assertThatThrownBy(() -> client.schemaById(987654))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+    assertThatThrownBy(() -> client.register("broken", SchemaText.of("message {")))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_SCHEMA));
+
+    int deadPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    SchemaRegistryClient failover = new SchemaRegistryClient("http://127.0.0.1:" + deadPort + "," + server.url());
+    assertThat(failover.register("failover", SchemaText.of(V1))).isPositive();
+    SchemaRegistryClient nothing = new SchemaRegistryClient("http://127.0.0.1:" + deadPort);
+    assertThatThrownBy(() -> nothing.subjects()).isInstanceOf(SchemaRegistryException.class).hasMessageContaining("no schema registry reachable");
+    assertThatThrownBy(() -> new SchemaRegistryClient("ftp://x")).hasMessageContaining("must be an http(s) URL");
+    assertThatThrownBy(() -> new SchemaRegistryClient(" ")).hasMessageContaining("schema.registry.url is empty");
+  }
+
+  @Test
+  void theDecoderTellsUnknownSchemaIdsFromBadBytes() {
+    ProtobufDecoder<FacsimileRecord> decoder = new ProtobufDecoder<>(new SchemaRegistryClient(server.url()), FacsimileRecord.getDefaultInstance());
+    byte[] unknownId = ConfluentFrame.encode(424242, MessageIndexes.of(2), new byte[0]);
+    assertThatThrownBy(() -> decoder.decode(unknownId)).isInstanceOf(UnknownSchemaException.class).hasMessageContaining("schema id 424242 is not registered");
+    int itemId = new SchemaRegistryClient(server.url()).register("item-frames", SchemaText.of(V1));
+    byte[] wrongType = ConfluentFrame.encode(itemId, MessageIndexes.FIRST, new byte[0]);
+    assertThatThrownBy(() -> decoder.decode(wrongType)).isInstanceOf(WireFormatException.class)
+        .hasMessageContaining("is client.test.Item, expected meshlake.facsimile.v1.FacsimileRecord");
+  }
+}
