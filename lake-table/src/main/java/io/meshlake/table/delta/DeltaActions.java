@@ -56,6 +56,19 @@ final class DeltaActions {
     return SingleAction.createRemoveFileSingleAction(add.toRemoveFileRow(dataChange, Optional.of(System.currentTimeMillis())));
   }
 
+  /**
+   * The same data file again with a new deletion vector: the protocol's way to mark more of its
+   * rows deleted (the remove of the file with its previous vector goes in the same commit).
+   */
+  static AddFile withDeletionVector(TableFile file, TableFile.DeletionVector deletionVector) {
+    AddFile add = (AddFile) file.action();
+    Map<Integer, Object> overrides = new HashMap<>();
+    overrides.put(AddFile.FULL_SCHEMA.indexOf("deletionVector"), descriptor(deletionVector).toRow());
+    overrides.put(AddFile.FULL_SCHEMA.indexOf("dataChange"), true);
+    overrides.put(AddFile.FULL_SCHEMA.indexOf("modificationTime"), System.currentTimeMillis());
+    return new AddFile(new io.delta.kernel.internal.data.DelegateRow(add.toRow(), overrides));
+  }
+
   /** Reads a live file from a scan-file row ({@code add} struct with stats). */
   static TableFile tableFile(Row scanFileRow, Map<String, ColumnType.Primitive> boundColumns) {
     return tableFile(new AddFile(scanFileRow.getStruct(0)), boundColumns);

@@ -179,12 +179,23 @@ public final class DeltaTable {
     return files;
   }
 
-  /** What one commit changes. */
-  public record Changes(List<NewFile> adds, List<TableFile> removes, boolean dataChange) {
+  /**
+   * What one commit changes: files added, files removed, and files whose deletion vector grows
+   * (more of their rows deleted). {@code dataChange=false} marks a rewrite that changes no rows
+   * (compaction).
+   */
+  public record Changes(List<NewFile> adds, List<TableFile> removes, List<DeletionVectorUpdate> deletionVectors, boolean dataChange) {
     public static Changes of(List<NewFile> adds, List<TableFile> removes) {
-      return new Changes(adds, removes, true);
+      return new Changes(adds, removes, List.of(), true);
+    }
+
+    public boolean isEmpty() {
+      return adds.isEmpty() && removes.isEmpty() && deletionVectors.isEmpty();
     }
   }
+
+  /** A live file and the deletion vector it gets (which includes the rows its previous one deleted). */
+  public record DeletionVectorUpdate(TableFile file, TableFile.DeletionVector deletionVector) {}
 
   /** The committed snapshot and the files the commit added, as live files of the new snapshot. */
   public record Committed(Snapshot snapshot, List<TableFile> added) {}
@@ -209,6 +220,12 @@ public final class DeltaTable {
       actions.add(DeltaActions.remove(removed, changes.dataChange()));
     }
     List<TableFile> added = new ArrayList<>();
+    for (DeletionVectorUpdate update : changes.deletionVectors()) {
+      actions.add(DeltaActions.remove(update.file(), true));
+      var add = DeltaActions.withDeletionVector(update.file(), update.deletionVector());
+      actions.add(DeltaActions.addAction(add));
+      added.add(DeltaActions.tableFile(add, boundColumns));
+    }
     for (NewFile file : changes.adds()) {
       String qualified = store.qualify(path + "/" + file.file().relativePath());
       var add = DeltaActions.add(fileSchema, root, qualified, file, changes.dataChange(), Optional.empty());
@@ -257,6 +274,26 @@ public final class DeltaTable {
       public void close() {}
     };
   }
+
+  /** Whether the table may carry deletion vectors (its protocol has the deletionVectors feature). */
+  public boolean deletionVectorsEnabled(Snapshot snapshot) {
+    return snapshot.getProtocol().getWriterFeatures().contains("deletionVectors");
+  }
+
+  /** Turns the deletionVectors table feature on (a protocol upgrade) if it is not on yet. */
+  public void enableDeletionVectors() {
+    Snapshot snapshot = latest();
+    if (deletionVectorsEnabled(snapshot)) {
+      return;
+    }
+    Transaction txn = snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
+        .withTablePropertiesAdded(Map.of(DELETION_VECTORS, "true"))
+        .build(engine);
+    commit(txn, List.of());
+    LOG.info("enabled deletion vectors on {}", path);
+  }
+
+  public static final String DELETION_VECTORS = "delta.enableDeletionVectors";
 
   /** Table properties every meshlake table gets. */
   public static Map<String, String> defaultProperties(int checkpointInterval) {

@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Reads the live rows of a table snapshot: the files the log lists (never a directory listing),
- * their partition values put back into the rows.
+ * without the rows their deletion vectors mark, with partition values put back into the rows.
  */
 public final class TableScanner {
 
@@ -30,11 +31,10 @@ public final class TableScanner {
     }
     TableStore store = table.store();
     for (TableFile file : table.files(snapshot, Map.<String, ColumnType.Primitive>of(), f -> true)) {
-      if (file.deletionVector().isPresent()) {
-        throw new IllegalStateException("file " + file.path() + " has a deletion vector, which this scanner does not read yet");
-      }
       try {
-        DataFileReader.read(store.parquetInput(table.path() + "/" + file.path()), fileSchema, fileRow -> {
+        RoaringBitmap deleted = file.deletionVector().isPresent()
+            ? DeletionVectors.read(store, table.path(), file.deletionVector().get()) : null;
+        DataFileReader.read(store.parquetInput(table.path() + "/" + file.path()), fileSchema, deleted, fileRow -> {
           Object[] row = new Object[schema.size()];
           for (int i = 0; i < row.length; i++) {
             row[i] = fromFile[i] >= 0 ? fileRow[fromFile[i]] : file.partition(schema.fields().get(i).name());

@@ -15,6 +15,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Reads a data file back into {@code Object[]} rows of the given schema (which may be a subset of
@@ -26,13 +27,32 @@ public final class DataFileReader {
   private DataFileReader() {}
 
   public static void read(InputFile file, TableSchema schema, Consumer<Object[]> rows) throws IOException {
+    read(file, schema, null, rows);
+  }
+
+  /** Reads the rows whose positions are not in {@code deleted} (a deletion vector; null for none). */
+  public static void read(InputFile file, TableSchema schema, RoaringBitmap deleted, Consumer<Object[]> rows) throws IOException {
+    readPositions(file, schema, deleted, (position, row) -> rows.accept(row));
+  }
+
+  /** A row and its position in the file. */
+  public interface PositionedRows {
+    void accept(long position, Object[] row);
+  }
+
+  /** Reads rows with their positions, skipping those in {@code deleted} (null for none). */
+  public static void readPositions(InputFile file, TableSchema schema, RoaringBitmap deleted, PositionedRows rows) throws IOException {
     MessageType projection = ParquetSchemas.messageType(schema);
     Configuration conf = new Configuration(false);
     conf.set(ReadSupport.PARQUET_READ_SCHEMA, projection.toString());
     try (ParquetReader<Group> reader = new Builder(file).withConf(conf).build()) {
       Group group;
+      long position = 0;
       while ((group = reader.read()) != null) {
-        rows.accept(toRow(group, schema.fields()));
+        if (deleted == null || position > Integer.MAX_VALUE || !deleted.contains((int) position)) {
+          rows.accept(position, toRow(group, schema.fields()));
+        }
+        position++;
       }
     }
   }
