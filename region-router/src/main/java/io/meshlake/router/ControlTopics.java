@@ -1,0 +1,67 @@
+package io.meshlake.router;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The residency control topics, created by whichever needs them first (the router or a
+ * {@link ResidencyAdmin}): {@code control.workspace-residency}, compacted, and
+ * {@code control.residency-changes}, one partition each. A residency topic that deletes old records
+ * is refused: workspaces would lose their residency.
+ */
+final class ControlTopics {
+
+  private ControlTopics() {}
+
+  static void ensure(Admin admin, String residencyTopic, String changesTopic, Short replicationFactor,
+      Duration timeout) {
+    Optional<Short> replication = Optional.ofNullable(replicationFactor);
+    List<NewTopic> topics = List.of(
+        new NewTopic(residencyTopic, Optional.of(1), replication)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(changesTopic, Optional.of(1), replication));
+    admin.createTopics(topics).values().forEach((name, created) -> {
+      try {
+        created.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("could not create " + name + ": " + e.getCause(), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("could not create " + name + " within " + timeout
+            + ": is the ingress cluster reachable?", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted creating " + name, e);
+      }
+    });
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, residencyTopic);
+    Config config;
+    try {
+      config = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .get(resource);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not read the settings of " + residencyTopic + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
+    }
+    String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+    if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) || policy.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
+      throw new IllegalStateException("the residency topic " + residencyTopic + " has cleanup.policy=" + policy
+          + ": residency must never expire; set cleanup.policy=compact on it (kafka-configs --alter --entity-type"
+          + " topics --entity-name " + residencyTopic + " --add-config cleanup.policy=compact)");
+    }
+  }
+}
