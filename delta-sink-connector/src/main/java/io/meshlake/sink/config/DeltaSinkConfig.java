@@ -37,6 +37,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String S3_SECRET_KEY = "s3.secret.key";
   public static final String S3_PATH_STYLE = "s3.path.style.access";
   public static final String OFFLOAD_LOCAL_ROOT = "offload.local.root";
+  public static final String KEY_LOCATOR_DIR = "key.locator.dir";
+  public static final String COMPACTION_DELETED_FRACTION = "compaction.deleted.fraction";
+  public static final String COMPACTION_SMALL_FILES = "compaction.small.files";
+  public static final String COMPACTION_SMALL_FILE_BYTES = "compaction.small.file.bytes";
+  public static final String COMPACTION_MAX_BYTES = "compaction.max.bytes";
   public static final String OFFLOAD_S3_BUCKET = "offload.s3.bucket";
 
   /** How Merge and MergeExploded tables absorb a batch. */
@@ -92,6 +97,17 @@ public final class DeltaSinkConfig extends AbstractConfig {
       .define(S3_PATH_STYLE, Type.BOOLEAN, true, Importance.LOW, "Use path-style S3 addressing (needed by most S3-compatible stores).")
       .define(OFFLOAD_LOCAL_ROOT, Type.STRING, "", Importance.MEDIUM,
           "The directory where publishers offload large payloads locally (file:// pointers), if any.")
+      .define(KEY_LOCATOR_DIR, Type.STRING, "", Importance.MEDIUM,
+          "merge_on_read: local directory for the key locators (memory-mapped; rebuilt from the table at every start). "
+              + "Empty: <java.io.tmpdir>/meshlake-key-locators.")
+      .define(COMPACTION_DELETED_FRACTION, Type.DOUBLE, 0.3, ConfigDef.Range.between(0.01, 1.0), Importance.LOW,
+          "merge_on_read: a file whose deleted rows reach this fraction is rewritten by its owner between flushes.")
+      .define(COMPACTION_SMALL_FILES, Type.INT, 16, ConfigDef.Range.atLeast(2), Importance.LOW,
+          "merge_on_read: this many small files in one workspace are rewritten together.")
+      .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+          "merge_on_read: files below this size count as small.")
+      .define(COMPACTION_MAX_BYTES, Type.LONG, 256L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
+          "merge_on_read: at most this many bytes of files rewritten per compaction round (bounds the pause between flushes).")
       .define(OFFLOAD_S3_BUCKET, Type.STRING, "", Importance.MEDIUM,
           "The bucket where publishers offload large payloads (s3:// pointers), if any; read with the s3.* settings.");
 
@@ -188,6 +204,27 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public String offloadLocalRoot() {
     return getString(OFFLOAD_LOCAL_ROOT).trim();
+  }
+
+  public java.nio.file.Path keyLocatorDir() {
+    String dir = getString(KEY_LOCATOR_DIR).trim();
+    return dir.isEmpty() ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "meshlake-key-locators") : java.nio.file.Path.of(dir);
+  }
+
+  public double compactionDeletedFraction() {
+    return getDouble(COMPACTION_DELETED_FRACTION);
+  }
+
+  public int compactionSmallFiles() {
+    return getInt(COMPACTION_SMALL_FILES);
+  }
+
+  public long compactionSmallFileBytes() {
+    return getLong(COMPACTION_SMALL_FILE_BYTES);
+  }
+
+  public long compactionMaxBytes() {
+    return getLong(COMPACTION_MAX_BYTES);
   }
 
   public String offloadS3Bucket() {

@@ -24,6 +24,8 @@ import io.meshlake.sink.writer.CopyOnWriteMerge;
 import io.meshlake.sink.writer.EventDecoder;
 import io.meshlake.sink.writer.MergeBatchWriter;
 import io.meshlake.sink.writer.MergeLayout;
+import io.meshlake.sink.writer.MergeOnReadMerge;
+import io.meshlake.sink.writer.MergeStrategy;
 import io.meshlake.sink.writer.OwnedTable;
 import io.meshlake.sink.writer.RawTableLayout;
 import io.meshlake.sink.writer.SinkEvent;
@@ -154,7 +156,16 @@ public class DeltaSinkTask extends SinkTask {
     OwnedTable table = new OwnedTable(refinedTable, appId, MergeLayout.boundColumns(), true,
         settings.maxCommitAttempts(), settings.commitBackoff());
     return new MergeBatchWriter(table, new MergeLayout(refinedLayout, tp.partition(), settings), model.rowFunction(),
-        new CopyOnWriteMerge());
+        mergeStrategy());
+  }
+
+  private MergeStrategy mergeStrategy() {
+    if (config.mergeMode() == DeltaSinkConfig.MergeMode.MERGE_ON_READ) {
+      return new MergeOnReadMerge(config.keyLocatorDir(), new MergeOnReadMerge.CompactionPolicy(
+          config.compactionDeletedFraction(), config.compactionSmallFiles(), config.compactionSmallFileBytes(),
+          config.compactionMaxBytes()));
+    }
+    return new CopyOnWriteMerge();
   }
 
   @Override
@@ -220,6 +231,19 @@ public class DeltaSinkTask extends SinkTask {
       metrics.rowsRewritten.addAndGet(stats.rowsRead());
       metrics.filesRewritten.addAndGet(stats.filesRewritten());
       metrics.staleChanges.addAndGet(stats.opsStale());
+      long rounds = 0;
+      long compactedFiles = 0;
+      long purged = 0;
+      for (PartitionBuffer b : buffers.values()) {
+        if (b.writer() instanceof MergeBatchWriter m) {
+          rounds += m.compactionStats().compactions();
+          compactedFiles += m.compactionStats().filesCompacted();
+          purged += m.compactionStats().deletedRowsPurged();
+        }
+      }
+      metrics.compactions.set(rounds);
+      metrics.filesCompacted.set(compactedFiles);
+      metrics.deletedRowsPurged.set(purged);
     }
     LOG.info("committed {} events of {} up to offset {} in {} ms", events, buffer.partition(), buffer.lastOffset(), millis);
   }
@@ -238,6 +262,7 @@ public class DeltaSinkTask extends SinkTask {
     }
     LOG.error("commit of {} up to offset {} failed ({} in a row); re-reading the table's txn and rewinding",
         tp, buffer.lastOffset(), consecutiveFailures, failure);
+    release(buffer);
     BatchWriter writer = writerFor(tp, appId(tp));
     buffers.put(tp, new PartitionBuffer(tp, writer));
     context.offset(tp, writer.resumeOffset());
@@ -257,6 +282,13 @@ public class DeltaSinkTask extends SinkTask {
     }
   }
 
+  /** Frees what a partition's writer holds locally (its key locator file). */
+  private void release(PartitionBuffer buffer) {
+    if (buffer != null && buffer.writer() instanceof MergeBatchWriter merge) {
+      merge.close();
+    }
+  }
+
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     flushDue(System.currentTimeMillis());
@@ -273,12 +305,13 @@ public class DeltaSinkTask extends SinkTask {
   public void close(Collection<TopicPartition> partitions) {
     // Buffered records are dropped, not flushed: the next owner re-reads them from the table's txn.
     for (TopicPartition tp : partitions) {
-      buffers.remove(tp);
+      release(buffers.remove(tp));
     }
   }
 
   @Override
   public void stop() {
+    buffers.values().forEach(this::release);
     buffers.clear();
     metrics.unregister();
   }

@@ -24,6 +24,9 @@ public final class SinkMetrics implements SinkMetricsMBean {
   final AtomicLong rowsRewritten = new AtomicLong();
   final AtomicLong filesRewritten = new AtomicLong();
   final AtomicLong staleChanges = new AtomicLong();
+  final AtomicLong compactions = new AtomicLong();
+  final AtomicLong filesCompacted = new AtomicLong();
+  final AtomicLong deletedRowsPurged = new AtomicLong();
   final AtomicLong lastCommitMillis = new AtomicLong();
   final AtomicLong lastCommitEvents = new AtomicLong();
   private ObjectName name;
@@ -89,6 +92,21 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getStaleChanges() {
     return staleChanges.get();
+  }
+
+  @Override
+  public long getCompactions() {
+    return compactions.get();
+  }
+
+  @Override
+  public long getFilesCompacted() {
+    return filesCompacted.get();
+  }
+
+  @Override
+  public long getDeletedRowsPurged() {
+    return deletedRowsPurged.get();
   }
 
   @Override

@@ -24,6 +24,13 @@ public interface SinkMetricsMBean {
   /** Merge: changes older than what the table already held. */
   long getStaleChanges();
 
+  /** merge_on_read: self-compaction rounds, files rewritten, deleted rows dropped by them (over the task's current partitions). */
+  long getCompactions();
+
+  long getFilesCompacted();
+
+  long getDeletedRowsPurged();
+
   long getLastCommitMillis();
 
   long getLastCommitEvents();

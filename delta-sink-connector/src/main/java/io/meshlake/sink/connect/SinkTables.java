@@ -14,7 +14,6 @@ import io.meshlake.sink.writer.TableLayout;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The tables a sink writes, opened or created: the connector does it once at start (so tasks never
@@ -41,13 +40,18 @@ record SinkTables(
       }
       return new SinkTables(layouts, tables, null, null, null);
     }
-    if (config.mergeMode() == DeltaSinkConfig.MergeMode.MERGE_ON_READ) {
-      throw new ConfigException(DeltaSinkConfig.MERGE_MODE, "merge_on_read", "merge_on_read is not available in this version; use copy_on_write");
-    }
     CompiledModel model = new ModelCompiler().compile(catalog, config.model());
     TableLayout layout = new TableLayout(model.schema(), List.of(TableLayout.WORKSPACE));
+    boolean mergeOnRead = config.mergeMode() == DeltaSinkConfig.MergeMode.MERGE_ON_READ;
+    if (mergeOnRead) {
+      properties.put(DeltaTable.DELETION_VECTORS, "true");
+    }
     DeltaTable table = DeltaTable.openOrCreate(store, TableStores.tablePath(config, config.tableName()), layout.schema(),
         layout.partitionColumns(), properties);
+    if (mergeOnRead) {
+      // An existing copy-on-write table gains the deletionVectors feature (a protocol upgrade).
+      table.enableDeletionVectors();
+    }
     return new SinkTables(Map.of(), Map.of(), model, layout, table);
   }
 }

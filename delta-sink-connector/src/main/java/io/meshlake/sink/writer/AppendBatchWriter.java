@@ -68,7 +68,7 @@ public final class AppendBatchWriter implements BatchWriter {
         continue;
       }
       TableLayout layout = layouts.get(entry.getKey()).layout();
-      table.commit(t -> DeltaTable.Changes.of(writeFiles(t, layout, tableRows), List.of()), lastOffset);
+      table.commit(t -> MergeStrategy.Plan.of(DeltaTable.Changes.of(writeFiles(t, layout, tableRows), List.of())), lastOffset);
     }
   }
 
@@ -76,7 +76,10 @@ public final class AppendBatchWriter implements BatchWriter {
     List<NewFile> files = new ArrayList<>();
     for (Map.Entry<String, List<Object[]>> ws : rowsByWorkspace.entrySet()) {
       try (DataFiles out = new DataFiles(table.table(), layout, ws.getKey(), kafkaPartition, table.ownerTags(), settings)) {
-        ws.getValue().forEach(out::writeFileRow);
+        for (Object[] row : ws.getValue()) {
+          out.writeFileRow(row);
+          out.endGroup();
+        }
         files.addAll(out.finish());
       }
     }

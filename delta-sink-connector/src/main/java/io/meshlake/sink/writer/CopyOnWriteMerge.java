@@ -27,7 +27,7 @@ public final class CopyOnWriteMerge implements MergeStrategy {
   private MergeStats lastStats = new MergeStats(0, 0, 0, 0, 0);
 
   @Override
-  public DeltaTable.Changes plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops) {
+  public Plan plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops) {
     List<NewFile> adds = new ArrayList<>();
     List<TableFile> removes = new ArrayList<>();
     Counters counters = new Counters();
@@ -56,6 +56,7 @@ public final class CopyOnWriteMerge implements MergeStrategy {
               inserts.writeFileRow(row);
               counters.written++;
             }
+            inserts.endGroup();
             counters.applied++;
           }
         }
@@ -63,7 +64,7 @@ public final class CopyOnWriteMerge implements MergeStrategy {
       }
     }
     lastStats = new MergeStats(counters.read, counters.written, counters.filesRewritten, counters.applied, counters.stale);
-    return DeltaTable.Changes.of(adds, removes);
+    return Plan.of(DeltaTable.Changes.of(adds, removes));
   }
 
   @Override
@@ -111,6 +112,9 @@ public final class CopyOnWriteMerge implements MergeStrategy {
             counters.read++;
             String ari = layout.ariOf(row);
             if (!ari.equals(currentAri[0])) {
+              if (currentAri[0] != null) {
+                out.endGroup();
+              }
               currentAri[0] = ari;
               replacing[0] = false;
               GroupOp op = batch.get(ari);

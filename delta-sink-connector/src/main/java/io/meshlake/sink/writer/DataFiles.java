@@ -36,7 +36,10 @@ public final class DataFiles implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** Writes one row given in file layout (partition columns already dropped). */
+  /**
+   * Writes one row given in file layout (partition columns already dropped). Files roll only at
+   * {@link #endGroup()}, so one entity's rows (an exploded parent's children) never straddle files.
+   */
   public void writeFileRow(Object[] fileRow) {
     try {
       if (current == null) {
@@ -45,12 +48,30 @@ public final class DataFiles implements AutoCloseable {
             settings.rowGroupBytes());
       }
       current.write(fileRow);
-      if (current.bytesWritten() >= settings.targetFileBytes()) {
-        roll();
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not write a data file of " + table.path(), e);
     }
+  }
+
+  /** Ends an entity's rows: rolls to a new file if the current one reached the target size. */
+  public void endGroup() {
+    try {
+      if (current != null && current.bytesWritten() >= settings.targetFileBytes()) {
+        roll();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not finish a data file of " + table.path(), e);
+    }
+  }
+
+  /** The index, among the files this writer returns, of the file the next row goes to. */
+  public int fileIndex() {
+    return written.size();
+  }
+
+  /** The position in its file of the next row written. */
+  public int nextPosition() {
+    return current == null ? 0 : (int) current.rowCount();
   }
 
   private void roll() throws IOException {

@@ -29,6 +29,7 @@ public final class MergeBatchWriter implements BatchWriter {
     this.layout = layout;
     this.model = model;
     this.strategy = strategy;
+    strategy.open(table, layout);
   }
 
   @Override
@@ -58,6 +59,23 @@ public final class MergeBatchWriter implements BatchWriter {
       workspaceOps.put(event.resourceAri(), toOp(event));
     }
     table.commit(t -> strategy.plan(t, layout, ops), lastOffset);
+    // Self-compaction runs between flushes, by the owner, on its own files: no other writer needed.
+    if (strategy.maintenanceDue()) {
+      table.commitMaintenance(t -> strategy.maintenance(t, layout));
+    }
+  }
+
+  /** The table this writer merges into. */
+  public io.meshlake.table.delta.DeltaTable table() {
+    return table.table();
+  }
+
+  public MergeStrategy.CompactionStats compactionStats() {
+    return strategy.compactionStats();
+  }
+
+  public void close() {
+    strategy.close();
   }
 
   GroupOp toOp(SinkEvent event) {

@@ -3,23 +3,56 @@ package io.meshlake.sink.writer;
 import io.meshlake.table.delta.DeltaTable;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Consumer;
 
 /**
  * How a batch of per-entity changes is merged into a table's files. Implementations only read and
- * replace files the partition's writer owns (one owner per data file).
+ * replace files the partition's writer owns (one owner per data file). A plan's in-memory effects
+ * (e.g. where entities now live) are applied by its {@code onCommit} only once the commit succeeded.
  */
-public interface MergeStrategy {
+public interface MergeStrategy extends AutoCloseable {
+
+  /** Prepares for a partition's table (e.g. rebuilds what it knows about the owned files). */
+  default void open(OwnedTable table, MergeLayout layout) {}
 
   /**
-   * Plans the commit for the batch: the files to add and remove.
+   * Plans the commit for the batch: the files to add and remove, and deletion vectors to grow.
    *
    * @param ops per workspace, the newest change of each entity, sorted by resource ARI
    */
-  DeltaTable.Changes plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops);
+  Plan plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops);
+
+  /** Whether work between flushes (self-compaction) is due. */
+  default boolean maintenanceDue() {
+    return false;
+  }
+
+  /** Plans that work; called only when {@link #maintenanceDue()}, and again if its commit must be retried. */
+  default Plan maintenance(OwnedTable table, MergeLayout layout) {
+    return Plan.of(io.meshlake.table.delta.DeltaTable.Changes.of(java.util.List.of(), java.util.List.of()));
+  }
 
   /** Counts of the last plan, for metrics and logs. */
   MergeStats lastStats();
 
+  /** Cumulative self-compaction progress. */
+  default CompactionStats compactionStats() {
+    return new CompactionStats(0, 0, 0, 0);
+  }
+
+  @Override
+  default void close() {}
+
+  /** A commit to make, and what to update in memory once it is made. */
+  record Plan(DeltaTable.Changes changes, Consumer<DeltaTable.Committed> onCommit) {
+    public static Plan of(DeltaTable.Changes changes) {
+      return new Plan(changes, committed -> {});
+    }
+  }
+
   /** What a plan did. */
   record MergeStats(long rowsRead, long rowsWritten, long filesRewritten, long opsApplied, long opsStale) {}
+
+  /** Self-compaction so far. */
+  record CompactionStats(long compactions, long filesCompacted, long rowsRewritten, long deletedRowsPurged) {}
 }

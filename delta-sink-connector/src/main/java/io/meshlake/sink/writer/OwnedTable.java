@@ -92,15 +92,31 @@ public final class OwnedTable {
    * concurrent commit for this appId means another task now owns the partition, and is fatal here
    * so the task restarts from what the table says.
    */
-  public void commit(Function<OwnedTable, DeltaTable.Changes> plan, long lastOffset) {
+  public void commit(Function<OwnedTable, MergeStrategy.Plan> planner, long lastOffset) {
+    commit(planner, Optional.of(appId), lastOffset);
+  }
+
+  /**
+   * Commits a rewrite that changes no rows (self-compaction). It carries no {@code txn}: Kernel
+   * requires a partition's txn version to increase, and no offset moved. A stale owner's rewrite
+   * still cannot win: it removes files the new owner has replaced, a delete-delete conflict.
+   */
+  public void commitMaintenance(Function<OwnedTable, MergeStrategy.Plan> planner) {
+    commit(planner, Optional.empty(), committedOffset);
+  }
+
+  private void commit(Function<OwnedTable, MergeStrategy.Plan> planner, Optional<String> txnAppId, long lastOffset) {
     for (int attempt = 1; ; attempt++) {
-      DeltaTable.Changes changes = plan.apply(this);
+      MergeStrategy.Plan plan = planner.apply(this);
+      DeltaTable.Changes changes = plan.changes();
       try {
-        DeltaTable.Committed committed = table.commit(snapshot, changes, Optional.of(appId), lastOffset, boundColumns);
+        DeltaTable.Committed committed = table.commit(snapshot, changes, txnAppId, lastOffset, boundColumns);
         snapshot = committed.snapshot();
         committedOffset = lastOffset;
         if (ownedFiles != null) {
-          for (TableFile removed : changes.removes()) {
+          List<TableFile> gone = new ArrayList<>(changes.removes());
+          changes.deletionVectors().forEach(u -> gone.add(u.file()));
+          for (TableFile removed : gone) {
             List<TableFile> files = ownedFiles.get(removed.partition(TableLayout.WORKSPACE));
             if (files != null) {
               files.removeIf(f -> f.path().equals(removed.path()));
@@ -110,6 +126,7 @@ public final class OwnedTable {
             ownedFiles.computeIfAbsent(added.partition(TableLayout.WORKSPACE), w -> new ArrayList<>()).add(added);
           }
         }
+        plan.onCommit().accept(committed);
         return;
       } catch (ConcurrentTransactionException fenced) {
         throw new IllegalStateException("another writer committed for " + appId + " on " + table.path()
@@ -122,7 +139,7 @@ public final class OwnedTable {
             table.path(), attempt, maxCommitAttempts, conflict.toString());
         sleep(commitBackoff.multipliedBy(attempt));
         reload(ownedFiles != null);
-        if (committedOffset >= lastOffset) {
+        if (txnAppId.isPresent() && committedOffset >= lastOffset) {
           throw new IllegalStateException("the table already records offset " + committedOffset + " for " + appId);
         }
       }

@@ -57,6 +57,56 @@ public final class DataFileReader {
     }
   }
 
+  /** A pull-based view of a file's rows (skipping deleted positions), for merging sorted files. */
+  public static final class Cursor implements AutoCloseable {
+    private final ParquetReader<Group> reader;
+    private final TableSchema schema;
+    private final RoaringBitmap deleted;
+    private long nextPosition;
+    private long position = -1;
+    private Object[] row;
+
+    private Cursor(ParquetReader<Group> reader, TableSchema schema, RoaringBitmap deleted) {
+      this.reader = reader;
+      this.schema = schema;
+      this.deleted = deleted;
+    }
+
+    /** Advances to the next live row; false at the end. */
+    public boolean next() throws IOException {
+      Group group;
+      while ((group = reader.read()) != null) {
+        long p = nextPosition++;
+        if (deleted == null || p > Integer.MAX_VALUE || !deleted.contains((int) p)) {
+          position = p;
+          row = toRow(group, schema.fields());
+          return true;
+        }
+      }
+      row = null;
+      return false;
+    }
+
+    public long position() {
+      return position;
+    }
+
+    public Object[] row() {
+      return row;
+    }
+
+    @Override
+    public void close() throws IOException {
+      reader.close();
+    }
+  }
+
+  public static Cursor open(InputFile file, TableSchema schema, RoaringBitmap deleted) throws IOException {
+    Configuration conf = new Configuration(false);
+    conf.set(ReadSupport.PARQUET_READ_SCHEMA, ParquetSchemas.messageType(schema).toString());
+    return new Cursor(new Builder(file).withConf(conf).build(), schema, deleted);
+  }
+
   public static List<Object[]> readAll(InputFile file, TableSchema schema) throws IOException {
     List<Object[]> rows = new ArrayList<>();
     read(file, schema, rows::add);
