@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Connect worker runs in its own JVM and is killed with SIGKILL 20 times while it flushes and
- * commits; afterwards the raw table holds each event exactly once and the refined table equals an
- * independently computed oracle.
+ * commits; afterwards the raw table holds each event exactly once and the refined tables — one
+ * copy-on-write, one merge-on-read — equal an independently computed oracle.
  */
 class CrashRecoveryIT {
 
@@ -62,6 +62,11 @@ class CrashRecoveryIT {
       WorkerProcess worker = WorkerProcess.start(dir, kafka.bootstrapServers(), "crash-connect", Map.of());
       deploy(worker, "raw", config(kafka, registry, raw, lake, "Append"));
       deploy(worker, "refined", config(kafka, registry, model, lake, "Merge"));
+      Map<String, String> mergeOnRead = config(kafka, registry, model, lake, "Merge");
+      mergeOnRead.put("merge.mode", "merge_on_read");
+      mergeOnRead.put("table.name", "jira_issue_mor");
+      mergeOnRead.put("compaction.small.files", "4");
+      deploy(worker, "refined-mor", mergeOnRead);
 
       LocalTableStore store = new LocalTableStore(lake);
       Path rawLog = lake.resolve("raw_jira_issue/_delta_log");
@@ -97,6 +102,7 @@ class CrashRecoveryIT {
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
           assertThat(rawCount(store)).isEqualTo(expectedRaw);
           assertThat(MergeSinkIT.issueState(store, "jira_issue")).isEqualTo(MergeSinkIT.expectedIssueState(produced));
+          assertThat(MergeSinkIT.issueState(store, "jira_issue_mor")).isEqualTo(MergeSinkIT.expectedIssueState(produced));
         });
       } finally {
         worker.close();

@@ -189,59 +189,68 @@ class MergeSinkIT {
     return expected;
   }
 
-  @Test
-  void refinedTablesEqualTheOracleAcrossFlushesAndARestart() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"copy_on_write", "merge_on_read"})
+  void refinedTablesEqualTheOracleAcrossFlushesAndARestart(String mode) throws Exception {
     String topic = KafkaTestCluster.uniqueTopic("model.jira_issue");
     String dlq = KafkaTestCluster.uniqueTopic("dlq.jira");
     harness.kafka.createTopic(topic, 4);
-    LocalTableStore store = new LocalTableStore(lake);
+    LocalTableStore store = new LocalTableStore(lake.resolve(mode));
     Random random = new Random(7);
     List<Change> first = history(random, 60, 8);
 
-    Map<String, String> merge = harness.baseConfig(topic, lake.toString(), dlq);
+    Map<String, String> merge = harness.baseConfig(topic, lake.resolve(mode).toString(), dlq);
+    merge.put("merge.mode", mode);
+    merge.put("compaction.small.files", "4");
     merge.put("writer.type", "Merge");
     merge.put("model", "jira_issue");
     merge.put("table.name", "issues");
     merge.put("tasks.max", "2");
     merge.put("flush.max.records", "97");
-    Map<String, String> exploded = harness.baseConfig(topic, lake.toString(), dlq);
+    Map<String, String> exploded = harness.baseConfig(topic, lake.resolve(mode).toString(), dlq);
+    exploded.put("merge.mode", mode);
+    exploded.put("compaction.small.files", "4");
     exploded.put("writer.type", "MergeExploded");
     exploded.put("model", "jira_issue_label");
     exploded.put("table.name", "issue_labels");
     exploded.put("flush.max.records", "131");
 
     try (KafkaProducer<byte[], byte[]> producer = harness.kafka.producer()) {
-      harness.deploy("issues", merge);
-      harness.deploy("issue-labels", exploded);
+      harness.deploy("issues-" + mode, merge);
+      harness.deploy("issue-labels-" + mode, exploded);
       send(producer, topic, first);
       await().atMost(SinkHarness.deadline()).untilAsserted(() -> {
-        harness.assertNoFailedTask("issues");
-        harness.assertNoFailedTask("issue-labels");
+        harness.assertNoFailedTask("issues-" + mode);
+        harness.assertNoFailedTask("issue-labels-" + mode);
         assertThat(issueState(store, "issues")).isEqualTo(expectedIssueState(first));
         assertThat(labelState(store, "issue_labels")).isEqualTo(expectedLabels(first));
       });
 
       // Restart both connectors (tasks stop, new tasks resume from the tables' txn), then continue
       // the same entities' histories with newer versions.
-      assertThat(harness.connect.rest().delete("/connectors/issues").ok()).isTrue();
-      assertThat(harness.connect.rest().delete("/connectors/issue-labels").ok()).isTrue();
+      assertThat(harness.connect.rest().delete("/connectors/issues-" + mode).ok()).isTrue();
+      assertThat(harness.connect.rest().delete("/connectors/issue-labels-" + mode).ok()).isTrue();
       List<Change> second = new ArrayList<>();
       for (Change c : history(random, 60, 4)) {
         second.add(new Change(c.workspace(), c.id(), c.version() + 1000, c.tombstone(), c.labels()));
       }
       send(producer, topic, second);
-      harness.deploy("issues", merge);
-      harness.deploy("issue-labels", exploded);
+      harness.deploy("issues-" + mode, merge);
+      harness.deploy("issue-labels-" + mode, exploded);
       List<Change> all = new ArrayList<>(first);
       all.addAll(second);
       await().atMost(SinkHarness.deadline()).untilAsserted(() -> {
-        harness.assertNoFailedTask("issues");
-        harness.assertNoFailedTask("issue-labels");
+        harness.assertNoFailedTask("issues-" + mode);
+        harness.assertNoFailedTask("issue-labels-" + mode);
         assertThat(issueState(store, "issues")).isEqualTo(expectedIssueState(all));
         assertThat(labelState(store, "issue_labels")).isEqualTo(expectedLabels(all));
       });
     }
     assertThat(harness.kafka.readAll(dlq)).isEmpty();
+    if (mode.equals("merge_on_read")) {
+      DeltaTable table = DeltaTable.open(store, "issues");
+      assertThat(table.deletionVectorsEnabled(table.latest())).isTrue();
+    }
   }
 
   static Map<String, String> counts(Map<String, ?> m) {
