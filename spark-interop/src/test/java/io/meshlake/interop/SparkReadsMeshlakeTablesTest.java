@@ -48,7 +48,7 @@ class SparkReadsMeshlakeTablesTest {
   static final EntityCatalog CATALOG = EntityCatalog.load();
   static final WriterSettings SETTINGS = new WriterSettings(1 << 20, 1 << 20, 3, Duration.ofMillis(10), 1_000);
 
-  record Change(String workspace, String id, long version, boolean tombstone, List<String> labels, IssueStatus status) {}
+  public record Change(String workspace, String id, long version, boolean tombstone, List<String> labels, IssueStatus status) {}
 
   static List<Change> changes;
 
