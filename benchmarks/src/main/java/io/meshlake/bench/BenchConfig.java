@@ -1,0 +1,151 @@
+package io.meshlake.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One run's settings, validated once, here: every problem is reported together, naming the option.
+ *
+ * @param initialIssues N, the initial load
+ * @param changeEvents U, the change stream (before disorder adds duplicates)
+ * @param mergeModes merge modes to measure, in order; modes the sink refuses are reported as unavailable
+ * @param phases measured phases; the initial load and the correctness check always run
+ * @param dataDir the run's broker logs, tables, worker logs and results (created; must be empty or absent)
+ * @param produceRate the freshness probe's fixed produce rate, events/s
+ * @param freshnessSeconds how long the freshness probe produces
+ * @param freshnessFlushMs the Merge connector's flush.interval.ms during the freshness probe
+ * @param flushIntervalMs flush.interval.ms of the throughput phases
+ * @param flushMaxRecords flush.max.records of the Merge connectors (the batch size)
+ * @param tasks tasks.max of every connector
+ * @param workerHeap -Xmx of the Connect worker JVM (the writer)
+ * @param jfr record the worker with JFR and summarize the top frames per phase
+ * @param phaseTimeout the longest any wait may take before the run fails
+ * @param drainTimeout how long the freshness probe waits for the last event to become visible
+ * @param keepData keep the data directory after a successful run
+ */
+public record BenchConfig(
+    long initialIssues,
+    long changeEvents,
+    List<String> mergeModes,
+    Set<Phase> phases,
+    Path dataDir,
+    double produceRate,
+    int freshnessSeconds,
+    long freshnessFlushMs,
+    long flushIntervalMs,
+    int flushMaxRecords,
+    int tasks,
+    String workerHeap,
+    boolean jfr,
+    Duration phaseTimeout,
+    Duration drainTimeout,
+    boolean keepData) {
+
+  /** The measured phases. */
+  public enum Phase {
+    BASELINE, RAW, MERGE, FRESHNESS;
+
+    static Phase parse(String name) {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** The merge modes the sink declares (its merge.mode setting); which ones it accepts is found out at run time. */
+  public static final List<String> KNOWN_MERGE_MODES = List.of("copy_on_write", "merge_on_read");
+  private static final Pattern HEAP = Pattern.compile("\\d+[mMgG]");
+
+  public BenchConfig {
+    mergeModes = List.copyOf(mergeModes);
+    phases = phases.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(phases));
+    List<String> problems = problems(initialIssues, changeEvents, mergeModes, phases, dataDir, produceRate, freshnessSeconds,
+        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, phaseTimeout, drainTimeout);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid benchmark settings:\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  private static List<String> problems(long n, long u, List<String> modes, Set<Phase> phases, Path dataDir, double rate,
+      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, String heap,
+      Duration phaseTimeout, Duration drainTimeout) {
+    List<String> p = new ArrayList<>();
+    if (n < 1) {
+      p.add("--n must be at least 1 (the initial load), got " + n);
+    }
+    if (u < 1) {
+      p.add("--u must be at least 1 (the change stream), got " + u);
+    }
+    double freshnessEvents = phases.contains(Phase.FRESHNESS) ? rate * freshnessSeconds * Math.max(1, modes.size()) : 0;
+    if (n + 0.2 * (u + freshnessEvents) >= WorkloadGenerator.MAX_ISSUES) {
+      p.add("--n plus the inserts of the change stream must stay below " + WorkloadGenerator.MAX_ISSUES + " issues");
+    }
+    if (modes.isEmpty() && (phases.contains(Phase.MERGE) || phases.contains(Phase.FRESHNESS))) {
+      p.add("--merge-modes is empty but the merge or freshness phase is selected; give at least one of " + KNOWN_MERGE_MODES);
+    }
+    for (String mode : modes) {
+      if (!KNOWN_MERGE_MODES.contains(mode)) {
+        p.add("--merge-modes: unknown mode '" + mode + "'; the sink's modes are " + KNOWN_MERGE_MODES);
+      }
+    }
+    if (new LinkedHashSet<>(modes).size() != modes.size()) {
+      p.add("--merge-modes lists a mode twice: " + modes);
+    }
+    if (dataDir == null) {
+      p.add("--data-dir is required");
+    }
+    if (!(rate > 0) || rate > 1_000_000) {
+      p.add("--produce-rate must be in (0, 1000000] events/s, got " + rate);
+    }
+    if (freshnessSeconds < 1) {
+      p.add("--freshness-seconds must be at least 1, got " + freshnessSeconds);
+    }
+    if (freshnessFlushMs < 10) {
+      p.add("--freshness-flush-ms must be at least 10 (the sink's minimum flush.interval.ms), got " + freshnessFlushMs);
+    }
+    if (flushIntervalMs < 10) {
+      p.add("--flush-interval-ms must be at least 10 (the sink's minimum), got " + flushIntervalMs);
+    }
+    if (flushMaxRecords < 1) {
+      p.add("--flush-max-records must be at least 1, got " + flushMaxRecords);
+    }
+    if (tasks < 1 || tasks > PipelineHarness.PARTITIONS) {
+      p.add("--tasks must be 1.." + PipelineHarness.PARTITIONS + " (the topics have " + PipelineHarness.PARTITIONS + " partitions), got " + tasks);
+    }
+    if (heap == null || !HEAP.matcher(heap).matches()) {
+      p.add("--worker-heap must look like 1g or 768m, got " + heap);
+    }
+    if (phaseTimeout == null || phaseTimeout.isNegative() || phaseTimeout.isZero()) {
+      p.add("--phase-timeout must be positive");
+    }
+    if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.isZero()) {
+      p.add("--drain-timeout must be positive");
+    }
+    return p;
+  }
+
+  boolean runs(Phase phase) {
+    return phases.contains(phase);
+  }
+
+  /** Whether Merge connectors are deployed at all. */
+  boolean merges() {
+    return runs(Phase.MERGE) || runs(Phase.FRESHNESS);
+  }
+
+  /** Events the freshness probe produces per merge mode. */
+  long freshnessEvents() {
+    return Math.round(produceRate * freshnessSeconds);
+  }
+
+  /** The small run the test phase executes: correctness only, every phase, a couple of minutes. */
+  public static BenchConfig smoke(Path dataDir) {
+    return new BenchConfig(2_000, 3_000, KNOWN_MERGE_MODES, EnumSet.allOf(Phase.class), dataDir, 500, 4, 500, 1_000, 1_000,
+        2, "512m", false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
+  }
+}

@@ -1,0 +1,91 @@
+package io.meshlake.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every figure of one run, as measured; {@link ResultsReport} renders it. Null means "not measured in this run". */
+final class BenchResults {
+
+  /** Where the run happened. */
+  record Machine(String cpu, int cores, long memoryBytes, String jdk, String os, String disk, double loadAverageAtStart) {}
+
+  /** What was produced. */
+  record Workload(long initialIssues, long changeEvents, long initialRecords, long changeRecords, long swaps, long duplicates,
+      double averageValueBytes, long issuesCreated, long liveIssues, long totalRecords) {}
+
+  /** Events over a window, and the ratio to the same run's baseline. */
+  record Throughput(long events, long millis, double eventsPerSecond, Double ratioToBaseline) {}
+
+  /** Batch times of a connector in a window. */
+  record BatchStats(int count, long minMillis, long medianMillis, long p90Millis, long maxMillis, double meanEvents) {}
+
+  /** How long the initial load took to reach each stage (informational: stages overlap). */
+  record InitialLoad(long produceMillis, long streamsMillis, Long rawMillis, List<ModeMillis> mergeMillis) {}
+
+  record ModeMillis(String mode, long millis) {}
+
+  /** One merge mode's change-stream figures. */
+  record Merge(String mode, boolean available, String unavailableReason, Throughput throughput, long modelRecords,
+      BatchStats fullBatches, BatchStats allBatches, SinkMetricsProbe.SinkTotals sink, Double rowsRewrittenPerChange,
+      HeapProbe.Peaks heap) {}
+
+  /** The freshness probe of one merge mode. */
+  record Freshness(String mode, double targetRate, double achievedRate, long produced, long modelRecords, long visible,
+      long notVisible, Long p50Millis, Long p90Millis, Long p99Millis, Long maxMillis, long flushIntervalMs,
+      BatchStats batches) {}
+
+  /** The raw table against the produced records. */
+  record RawCheck(long produced, long rows, long distinctCoordinates, long missing, long duplicates, long unexpected,
+      boolean digestMatches, List<String> sample) {
+    boolean ok() {
+      return rows == produced && distinctCoordinates == produced && missing == 0 && duplicates == 0 && unexpected == 0 && digestMatches;
+    }
+  }
+
+  /** A refined table against the oracle. */
+  record RefinedCheck(String mode, long expectedRows, long rows, long missing, long unexpected, long deletedButPresent,
+      long wrongVersion, long wrongContent, long duplicateRows, List<String> sample) {
+    boolean ok() {
+      return rows == expectedRows && missing == 0 && unexpected == 0 && deletedButPresent == 0 && wrongVersion == 0
+          && wrongContent == 0 && duplicateRows == 0;
+    }
+  }
+
+  record Correctness(RawCheck raw, List<RefinedCheck> refined, long deadLetters, long scanMillis) {
+    boolean ok() {
+      return (raw == null || raw.ok()) && refined.stream().allMatch(RefinedCheck::ok) && deadLetters == 0;
+    }
+  }
+
+  /** Heap of the writer JVM, overall and per measured phase. */
+  record Heap(String maxHeap, HeapProbe.Peaks overall, List<NamedPeaks> phases, boolean outOfMemory) {}
+
+  record NamedPeaks(String phase, HeapProbe.Peaks peaks) {}
+
+  /** A phase's time window, for heap and profile attribution; {@code writerClass} null for phases outside the worker. */
+  record Window(String name, long fromMillis, long toMillis, String writerClass, double loadAverageAtEnd) {}
+
+  Machine machine;
+  BenchConfig config;
+  String command;
+  long startedAtMillis;
+  long wallMillis;
+  Workload workload;
+  InitialLoad initialLoad;
+  BaselineConsumer.Result baseline;
+  Throughput baselineThroughput;
+  Throughput raw;
+  BatchStats rawBatches;
+  final List<Merge> merges = new ArrayList<>();
+  final List<Freshness> freshness = new ArrayList<>();
+  Correctness correctness;
+  Heap heap;
+  final List<Window> windows = new ArrayList<>();
+  final List<ProfileSummary.Profile> profiles = new ArrayList<>();
+  List<String> workerErrors = List.of();
+  String failure;
+
+  boolean ok() {
+    return failure == null && correctness != null && correctness.ok();
+  }
+}

@@ -1,0 +1,103 @@
+package io.meshlake.bench;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Freshness at a fixed produce rate: how long after an event is produced its row is visible in a new
+ * snapshot of the refined table.
+ *
+ * <p>Attribution: an event is produced at its record timestamp (set by the producer when the event is
+ * handed to it; the streams topology keeps it on the model record). It is visible from the first refined
+ * commit whose {@code txn} for its model partition records an offset at or past its model record's offset
+ * (the sink commits a batch's rows and that offset in one Delta commit); that commit's time is when its
+ * log file appeared ({@link DeltaLogWatcher}). Events last-write-wins drops (stale or duplicate
+ * deliveries) never reach the model topic and are not counted; an event replaced by a newer one within
+ * the same batch counts as visible with that batch.
+ */
+final class FreshnessProbe {
+
+  private final String bootstrapServers;
+  private final int partitions;
+
+  FreshnessProbe(String bootstrapServers, int partitions) {
+    this.bootstrapServers = bootstrapServers;
+    this.partitions = partitions;
+  }
+
+  /** Latencies of the model records in [from[p], to[p]] per partition, from the watcher's commit history. */
+  Latencies measure(String modelTopic, long[] from, long[] to, DeltaLogWatcher watcher, String connector) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-freshness");
+    watcher.refresh();
+    long[] latencies = new long[1024];
+    int visible = 0;
+    long notVisible = 0;
+    long records = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      for (int p = 0; p < partitions; p++) {
+        if (to[p] < from[p]) {
+          continue;
+        }
+        TopicPartition tp = new TopicPartition(modelTopic, p);
+        consumer.assign(java.util.List.of(tp));
+        consumer.seek(tp, from[p]);
+        String appId = SinkConnectors.appId(connector, modelTopic, p);
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (consumer.position(tp) <= to[p]) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("could not read " + tp + " up to " + to[p]);
+          }
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (r.offset() > to[p]) {
+              break;
+            }
+            records++;
+            long at = watcher.visibleAt(appId, r.offset());
+            if (at < 0) {
+              notVisible++;
+              continue;
+            }
+            if (visible == latencies.length) {
+              latencies = Arrays.copyOf(latencies, visible * 2);
+            }
+            latencies[visible++] = Math.max(0, at - r.timestamp());
+          }
+        }
+      }
+    }
+    long[] sorted = Arrays.copyOf(latencies, visible);
+    Arrays.sort(sorted);
+    return new Latencies(records, sorted, notVisible);
+  }
+
+  /** Sorted latencies (ms) of the visible events, and how many never became visible. */
+  record Latencies(long records, long[] sortedMillis, long notVisible) {
+    /** The q-quantile (nearest rank) over all measured events, counting events never visible as infinitely late; null when it is one of those. */
+    Long quantile(double q) {
+      long n = records;
+      if (n == 0) {
+        return null;
+      }
+      long rank = (long) Math.ceil(q * n);
+      int index = (int) Math.max(0, rank - 1);
+      return index < sortedMillis.length ? sortedMillis[index] : null;
+    }
+
+    Long max() {
+      return notVisible > 0 || sortedMillis.length == 0 ? null : sortedMillis[sortedMillis.length - 1];
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.meshlake.bench;
+
+import io.meshlake.streams.StreamsTopologyApp;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Waiting for the pipeline's stages to catch up, with progress lines and health checks on the way
+ * (the streams application running, the worker alive, the connector's tasks not failed), so a broken
+ * run stops with the reason instead of waiting out its timeout.
+ */
+final class PipelineWaits {
+
+  private static final long POLL_MILLIS = 200;
+  private static final long HEALTH_EVERY_MILLIS = 5_000;
+
+  private final TopicOffsets offsets;
+  private final StreamsTopologyApp streams;
+  private final String streamsGroup;
+  private final ConnectWorker worker;
+  private final SinkConnectors connectors;
+  private final Duration timeout;
+
+  PipelineWaits(TopicOffsets offsets, StreamsTopologyApp streams, String streamsGroup, ConnectWorker worker, SinkConnectors connectors,
+      Duration timeout) {
+    this.offsets = offsets;
+    this.streams = streams;
+    this.streamsGroup = streamsGroup;
+    this.worker = worker;
+    this.connectors = connectors;
+    this.timeout = timeout;
+  }
+
+  /** Waits until the streams topology has committed every ingress record below {@code ends}. */
+  void awaitStreams(String phase, String topic, long[] starts, long[] ends) {
+    long total = TopicOffsets.sum(ends) - TopicOffsets.sum(starts);
+    Progress progress = Progress.start(phase, total, "events");
+    long until = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      checkStreams();
+      long[] committed = offsets.committed(streamsGroup, topic, ends.length);
+      long done = 0;
+      boolean caughtUp = true;
+      for (int p = 0; p < ends.length; p++) {
+        done += Math.max(0, Math.min(committed[p], ends[p]) - starts[p]);
+        caughtUp &= committed[p] >= ends[p];
+      }
+      if (caughtUp) {
+        progress.done(done);
+        return;
+      }
+      progress.update(done);
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException(phase + ": the streams topology did not catch up within " + timeout + " (" + done + " of " + total + ")");
+      }
+      ConnectWorker.sleep(POLL_MILLIS * 2);
+    }
+  }
+
+  /**
+   * Waits until the connector's table records, for every partition p, offset {@code last[p]} (p with
+   * {@code last[p] < 0} need nothing); progress counts offsets above {@code start[p]}. Returns when the
+   * table first held them all (epoch millis of the commit), or -1 after {@code limit} when
+   * {@code failOnTimeout} is false.
+   */
+  long awaitTable(String phase, DeltaLogWatcher watcher, String connector, String topic, long[] start, long[] last, Duration limit,
+      boolean failOnTimeout) {
+    Map<String, Long> targets = new HashMap<>();
+    long total = 0;
+    for (int p = 0; p < last.length; p++) {
+      targets.put(SinkConnectors.appId(connector, topic, p), last[p]);
+      total += Math.max(0, last[p] - start[p]);
+    }
+    Progress progress = Progress.start(phase, total, "offsets");
+    long until = System.nanoTime() + limit.toNanos();
+    long nextHealth = System.currentTimeMillis() + HEALTH_EVERY_MILLIS;
+    while (true) {
+      watcher.refresh();
+      OptionalLong covered = watcher.coveredAt(targets);
+      long done = 0;
+      for (int p = 0; p < last.length; p++) {
+        long at = watcher.offset(SinkConnectors.appId(connector, topic, p));
+        done += Math.max(0, Math.min(at, last[p]) - start[p]);
+      }
+      if (covered.isPresent()) {
+        progress.done(done);
+        return covered.getAsLong();
+      }
+      progress.update(done);
+      if (System.currentTimeMillis() > nextHealth) {
+        worker.checkAlive();
+        connectors.checkHealthy(connector);
+        checkStreams();
+        nextHealth = System.currentTimeMillis() + HEALTH_EVERY_MILLIS;
+      }
+      if (System.nanoTime() > until) {
+        if (failOnTimeout) {
+          throw new IllegalStateException(phase + ": " + connector + " did not write up to " + java.util.Arrays.toString(last)
+              + " of " + topic + " within " + limit + " (" + done + " of " + total + " offsets)");
+        }
+        Progress.say("%s: gave up waiting after %s (%,d of %,d offsets)", phase, limit, done, total);
+        return -1;
+      }
+      ConnectWorker.sleep(POLL_MILLIS);
+    }
+  }
+
+  private void checkStreams() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_ERROR) {
+      throw new IllegalStateException("the streams topology stopped (" + state + ")"
+          + (streams.fatalError() == null ? "" : ": " + streams.fatalError()), streams.fatalError());
+    }
+  }
+}

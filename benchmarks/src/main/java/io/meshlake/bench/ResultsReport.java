@@ -1,0 +1,420 @@
+package io.meshlake.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a run's figures: Markdown for people (every throughput with its ratio to the same run's
+ * baseline, the reference figures of the issue, each target with met/missed) and JSON for tools.
+ */
+final class ResultsReport {
+
+  /** Reference figures of issue 7: Spark 4.0.1 Structured Streaming + delta-spark MERGE, this machine, N = 1M. */
+  static final double SPARK_MERGE_EPS = 1_650;
+  static final double SPARK_RAW_EPS = 5_800;
+  static final double SPARK_PLAIN_CONSUMER_EPS = 159_000;
+  static final double SPARK_ROWS_REWRITTEN_PER_EVENT = 21;
+  static final long SPARK_MEDIAN_BATCH_MILLIS = 26_000;
+
+  /** Targets of issue 7. */
+  static final double TARGET_RAW_RATIO = 0.5;
+  static final double TARGET_MERGE_EPS_AT_10M = 50_000;
+  static final double TARGET_BATCH_SCALING = 1.3;
+  static final long TARGET_FRESHNESS_P99_MILLIS = 5_000;
+  static final long TARGET_HEAP_BYTES = 1L << 30;
+  static final long TEN_MILLION = 10_000_000L;
+
+  private ResultsReport() {}
+
+  static void write(BenchResults r, Path markdown, Path json) throws IOException {
+    Files.createDirectories(markdown.toAbsolutePath().getParent());
+    Files.writeString(markdown, markdown(r));
+    Files.writeString(json, json(r));
+  }
+
+  static String json(BenchResults r) throws IOException {
+    SimpleModule plain = new SimpleModule();
+    plain.addSerializer(Duration.class, ToStringSerializer.instance);
+    plain.addSerializer(Path.class, ToStringSerializer.instance);
+    ObjectMapper mapper = new ObjectMapper().registerModule(plain).enable(SerializationFeature.INDENT_OUTPUT);
+    mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+    return mapper.writeValueAsString(r);
+  }
+
+  static String markdown(BenchResults r) {
+    StringBuilder md = new StringBuilder();
+    BenchConfig c = r.config;
+    line(md, "# meshlake benchmark: standard workload, N = %,d, U = %,d", c.initialIssues(), c.changeEvents());
+    line(md, "");
+    line(md, "**%s** — run of %s, wall time %s.", r.ok() ? "PASSED (0 mismatches)" : "FAILED" + (r.failure != null ? ": " + r.failure : ": see Correctness"),
+        Instant.ofEpochMilli(r.startedAtMillis), Progress.duration(r.wallMillis / 1000.0));
+    line(md, "");
+    line(md, "Command: `%s`", r.command);
+    line(md, "");
+    machine(md, r);
+    workload(md, r);
+    throughput(md, r);
+    batches(md, r);
+    freshness(md, r);
+    heap(md, r);
+    correctness(md, r);
+    targets(md, r);
+    comparison(md, r);
+    profiles(md, r);
+    initialLoad(md, r);
+    if (!r.workerErrors.isEmpty()) {
+      line(md, "## Worker errors (%d)", r.workerErrors.size());
+      line(md, "");
+      line(md, "```");
+      r.workerErrors.stream().limit(10).forEach(e -> line(md, "%s", e.length() > 300 ? e.substring(0, 300) + "..." : e));
+      line(md, "```");
+      line(md, "");
+    }
+    return md.toString();
+  }
+
+  private static void machine(StringBuilder md, BenchResults r) {
+    BenchResults.Machine m = r.machine;
+    if (m == null) {
+      return;
+    }
+    line(md, "## Machine");
+    line(md, "");
+    line(md, "| | |");
+    line(md, "|---|---|");
+    line(md, "| CPU | %s, %d cores (shared with other developers' builds while this ran) |", m.cpu(), m.cores());
+    line(md, "| memory | %.1f GiB |", m.memoryBytes() / (double) (1L << 30));
+    line(md, "| JDK | %s |", m.jdk());
+    line(md, "| OS | %s |", m.os());
+    line(md, "| disk (data directory) | %s |", m.disk());
+    line(md, "| load average (1 min) | %.2f at start; %s |", m.loadAverageAtStart(), String.join(", ", r.windows.stream()
+        .map(w -> String.format(Locale.ROOT, "%.2f after %s", w.loadAverageAtEnd(), w.name())).toList()));
+    line(md, "| layout | broker (KRaft, in-process), schema registry, streams topology and producers in the benchmark JVM; "
+        + "the Connect worker (sink tasks) in its own JVM, -Xmx%s; %d tasks per connector |", r.config.workerHeap(), r.config.tasks());
+    line(md, "");
+  }
+
+  private static void workload(StringBuilder md, BenchResults r) {
+    BenchResults.Workload w = r.workload;
+    if (w == null) {
+      return;
+    }
+    line(md, "## Workload (bench/WORKLOAD.md, seed %d)", WorkloadGenerator.SEED);
+    line(md, "");
+    line(md, "| | |");
+    line(md, "|---|---|");
+    line(md, "| initial load | %,d inserts (%,d records) |", w.initialIssues(), w.initialRecords());
+    line(md, "| change stream | %,d events delivered as %,d records (%,d swapped positions, %,d duplicate deliveries) |",
+        w.changeEvents(), w.changeRecords(), w.swaps(), w.duplicates());
+    line(md, "| records produced in all | %,d (freshness probes included), mean value %.0f bytes (Confluent-framed envelope) |",
+        w.totalRecords(), w.averageValueBytes());
+    line(md, "| issues | %,d created, %,d live at the end |", w.issuesCreated(), w.liveIssues());
+    line(md, "| topic | %s, %d partitions, keyed by resource ARI, lz4 |", PipelineHarness.INGRESS, PipelineHarness.PARTITIONS);
+    line(md, "");
+  }
+
+  private static void throughput(StringBuilder md, BenchResults r) {
+    line(md, "## Throughput over the change stream (each stage alone, reading a backlog)");
+    line(md, "");
+    line(md, "| stage | events | time | events/s | × baseline |");
+    line(md, "|---|---:|---:|---:|---:|");
+    if (r.baselineThroughput != null) {
+      row(md, "baseline: plain consumer decoding each envelope", r.baselineThroughput);
+    }
+    if (r.raw != null) {
+      row(md, "raw append (Append connector → raw_jira_issue)", r.raw);
+    }
+    for (BenchResults.Merge m : r.merges) {
+      if (m.available() && m.throughput() != null) {
+        row(md, "merge, " + m.mode() + " (Merge connector → refined jira_issue, N = " + String.format(Locale.ROOT, "%,d", r.config.initialIssues()) + ")",
+            m.throughput());
+      } else if (!m.available()) {
+        line(md, "| merge, %s | not available in this sink: %s | | | |", m.mode(), escape(m.unavailableReason()));
+      }
+    }
+    line(md, "");
+    line(md, "Events are the change stream's records on `%s` (duplicates included). Raw and merge run from resuming their "
+        + "paused connector (its consumer positioned at the first change event) to the first snapshot whose `txn` covers "
+        + "the last change event (raw) or its last model record (merge); the streams topology had already processed the "
+        + "change stream into `model.jira_issue`. Flush: %,d records or %,d ms.", PipelineHarness.INGRESS,
+        r.config.flushMaxRecords(), r.config.flushIntervalMs());
+    line(md, "");
+  }
+
+  private static void row(StringBuilder md, String name, BenchResults.Throughput t) {
+    line(md, "| %s | %,d | %s | %,.0f | %s |", name, t.events(), Progress.duration(t.millis() / 1000.0), t.eventsPerSecond(),
+        t.ratioToBaseline() == null ? "–" : String.format(Locale.ROOT, "%.3f", t.ratioToBaseline()));
+  }
+
+  private static void batches(StringBuilder md, BenchResults r) {
+    if (r.merges.stream().noneMatch(m -> m.available() && m.throughput() != null) && r.rawBatches == null) {
+      return;
+    }
+    line(md, "## Batch times (from the sink's \"committed N events ... in Y ms\" log lines)");
+    line(md, "");
+    line(md, "| connector | N | batches of %,d | median | p90 | min–max | all batches (mean size) | rows rewritten per merged event |",
+        r.config.flushMaxRecords());
+    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (BenchResults.Merge m : r.merges) {
+      if (!m.available() || m.throughput() == null) {
+        continue;
+      }
+      BenchResults.BatchStats full = m.fullBatches();
+      BenchResults.BatchStats all = m.allBatches();
+      line(md, "| merge %s | %,d | %s | %s | %s | %s | %s | %s |", m.mode(), r.config.initialIssues(),
+          full == null ? "0" : Integer.toString(full.count()), full == null ? "–" : ms(full.medianMillis()),
+          full == null ? "–" : ms(full.p90Millis()), full == null ? "–" : ms(full.minMillis()) + "–" + ms(full.maxMillis()),
+          all == null ? "0" : String.format(Locale.ROOT, "%d (%,.0f)", all.count(), all.meanEvents()),
+          m.rowsRewrittenPerChange() == null ? "–" : String.format(Locale.ROOT, "%.1f", m.rowsRewrittenPerChange()));
+    }
+    if (r.rawBatches != null) {
+      BenchResults.BatchStats b = r.rawBatches;
+      line(md, "| raw append | %,d | – | %s | %s | %s–%s | %d (%,.0f) | – |", r.config.initialIssues(), ms(b.medianMillis()),
+          ms(b.p90Millis()), ms(b.minMillis()), ms(b.maxMillis()), b.count(), b.meanEvents());
+    }
+    line(md, "");
+    line(md, "Rows rewritten per merged event: the sink's JMX `RowsRewritten` (rows read from files a batch rewrote) over "
+        + "`EventsWritten` (model records merged) during the merge phase.");
+    line(md, "");
+  }
+
+  private static void freshness(StringBuilder md, BenchResults r) {
+    if (r.freshness.isEmpty()) {
+      return;
+    }
+    line(md, "## Freshness at a fixed produce rate");
+    line(md, "");
+    line(md, "| mode | target rate | achieved | events produced | model records timed | p50 | p90 | p99 | max | never visible | flush.interval.ms | batches (median time, mean size) |");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (BenchResults.Freshness f : r.freshness) {
+      line(md, "| %s | %,.0f/s | %,.0f/s | %,d | %,d | %s | %s | %s | %s | %,d | %,d | %s |", f.mode(), f.targetRate(), f.achievedRate(),
+          f.produced(), f.modelRecords(), msOrInf(f.p50Millis()), msOrInf(f.p90Millis()), msOrInf(f.p99Millis()), msOrInf(f.maxMillis()),
+          f.notVisible(), f.flushIntervalMs(), f.batches() == null ? "–"
+              : String.format(Locale.ROOT, "%d (%s, %,.0f)", f.batches().count(), ms(f.batches().medianMillis()), f.batches().meanEvents()));
+    }
+    line(md, "");
+    line(md, "Latency of an event = time its log file made visible the first refined snapshot whose `txn` for the event's "
+        + "model partition covers its model record's offset, minus the record's produce timestamp. Events last-write-wins "
+        + "dropped never reach the model topic and are not timed; \"never visible\" counts events not visible when the "
+        + "drain timeout (%s) ran out, and they rank as infinitely late (∞) in the percentiles.", r.config.drainTimeout());
+    line(md, "");
+  }
+
+  private static void heap(StringBuilder md, BenchResults r) {
+    BenchResults.Heap h = r.heap;
+    if (h == null) {
+      return;
+    }
+    line(md, "## Writer heap (Connect worker JVM, -Xmx%s, from its GC log)", h.maxHeap());
+    line(md, "");
+    line(md, "| window | collections | peak after GC (live) | peak before GC | peak committed | full GCs |");
+    line(md, "|---|---:|---:|---:|---:|---:|");
+    peaksRow(md, "whole run", h.overall());
+    for (BenchResults.NamedPeaks p : h.phases()) {
+      peaksRow(md, p.phase(), p.peaks());
+    }
+    line(md, "");
+    line(md, "OutOfMemoryError in the worker log: %s. G1 collects the old generation only when it passes its occupancy "
+        + "threshold, so the occupancy after a young collection includes old garbage: the peak after GC is an upper bound of the "
+        + "live data, and a worker that never needed a full GC at -Xmx%s ran within it.", h.outOfMemory() ? "**yes**" : "no", h.maxHeap());
+    line(md, "");
+  }
+
+  private static void peaksRow(StringBuilder md, String name, HeapProbe.Peaks p) {
+    line(md, "| %s | %d | %s | %s | %s | %d |", name, p.collections(), mib(p.maxAfterBytes()), mib(p.maxBeforeBytes()),
+        mib(p.maxCommittedBytes()), p.fullCollections());
+  }
+
+  private static void correctness(StringBuilder md, BenchResults r) {
+    BenchResults.Correctness c = r.correctness;
+    line(md, "## Correctness (same run)");
+    line(md, "");
+    if (c == null) {
+      line(md, "Not reached: the run failed before the check (%s).", r.failure);
+      line(md, "");
+      return;
+    }
+    if (c.raw() != null) {
+      BenchResults.RawCheck raw = c.raw();
+      line(md, "- raw table `%s`: **%s** — %,d records produced, %,d rows, %,d distinct (partition, offset), %,d missing, "
+              + "%,d duplicated, %,d unknown, content digest %s.", SinkConnectors.RAW_TABLE, raw.ok() ? "OK" : "MISMATCH", raw.produced(),
+          raw.rows(), raw.distinctCoordinates(), raw.missing(), raw.duplicates(), raw.unexpected(), raw.digestMatches() ? "equal" : "different");
+      sample(md, raw.sample());
+    }
+    for (BenchResults.RefinedCheck f : c.refined()) {
+      line(md, "- refined table `%s` against the oracle: **%s** — %,d rows, %,d expected (live entities), %,d missing, %,d unknown, "
+              + "%,d deleted but present, %,d wrong version, %,d wrong content, %,d duplicate rows.", SinkConnectors.mergeTable(f.mode()),
+          f.ok() ? "OK" : "MISMATCH", f.rows(), f.expectedRows(), f.missing(), f.unexpected(), f.deletedButPresent(), f.wrongVersion(),
+          f.wrongContent(), f.duplicateRows());
+      sample(md, f.sample());
+    }
+    line(md, "- dead-letter topics (`%s`, `%s`): %,d records.", PipelineHarness.STREAMS_DLQ, PipelineHarness.SINK_DLQ, c.deadLetters());
+    line(md, "");
+  }
+
+  private static void sample(StringBuilder md, List<String> sample) {
+    if (sample.isEmpty()) {
+      return;
+    }
+    line(md, "");
+    line(md, "  ```");
+    sample.forEach(s -> line(md, "  %s", s));
+    line(md, "  ```");
+  }
+
+  private static void targets(StringBuilder md, BenchResults r) {
+    line(md, "## Targets (issue 7, this machine)");
+    line(md, "");
+    line(md, "| target | this run | verdict |");
+    line(md, "|---|---|---|");
+    if (r.raw != null && r.raw.ratioToBaseline() != null) {
+      line(md, "| raw append ≥ 0.5 × baseline | %.3f × | %s |", r.raw.ratioToBaseline(), verdict(r.raw.ratioToBaseline() >= TARGET_RAW_RATIO));
+    } else {
+      line(md, "| raw append ≥ 0.5 × baseline | not measured | – |");
+    }
+    for (BenchResults.Merge m : r.merges) {
+      if (!m.available() || m.throughput() == null) {
+        line(md, "| merge into 10M ≥ 50,000 events/s (%s) | not measured: %s | – |", m.mode(),
+            m.available() ? "phase not run" : "mode not available");
+        continue;
+      }
+      if (r.config.initialIssues() >= TEN_MILLION) {
+        line(md, "| merge into 10M ≥ 50,000 events/s (%s) | %,.0f events/s | %s |", m.mode(), m.throughput().eventsPerSecond(),
+            verdict(m.throughput().eventsPerSecond() >= TARGET_MERGE_EPS_AT_10M));
+      } else {
+        line(md, "| merge into 10M ≥ 50,000 events/s (%s) | not measured at N = 10M; at N = %,d: %,.0f events/s | %s |", m.mode(),
+            r.config.initialIssues(), m.throughput().eventsPerSecond(),
+            m.throughput().eventsPerSecond() < TARGET_MERGE_EPS_AT_10M ? "missed already at this N" : "open (needs N = 10M)");
+      }
+      BenchResults.BatchStats full = m.fullBatches();
+      line(md, "| batch time at 10M ≤ 1.3 × at 1M (%s) | median %s at N = %,d (compare with the other N's run) | needs runs at both N |",
+          m.mode(), full == null ? "– (no full batch)" : ms(full.medianMillis()), r.config.initialIssues());
+    }
+    for (BenchResults.Freshness f : r.freshness) {
+      boolean atRate = f.targetRate() >= 10_000;
+      line(md, "| freshness p99 ≤ 5 s at 10k events/s (%s) | p99 %s at %,.0f/s | %s |", f.mode(), msOrInf(f.p99Millis()), f.targetRate(),
+          !atRate ? "not at 10k/s" : verdict(f.p99Millis() != null && f.p99Millis() <= TARGET_FRESHNESS_P99_MILLIS));
+    }
+    if (r.heap != null) {
+      long peak = r.heap.overall().maxAfterBytes();
+      boolean within = heapBytes(r.heap.maxHeap()) <= TARGET_HEAP_BYTES && !r.heap.outOfMemory() && r.failure == null;
+      line(md, "| writer heap ≤ 1 GiB | ran in -Xmx%s%s; peak after GC %s, peak committed %s, %d full GCs | %s |", r.heap.maxHeap(),
+          r.heap.outOfMemory() ? " until an OutOfMemoryError" : " to the end", mib(peak), mib(r.heap.overall().maxCommittedBytes()),
+          r.heap.overall().fullCollections(), verdict(within));
+    }
+    line(md, "");
+  }
+
+  private static void comparison(StringBuilder md, BenchResults r) {
+    line(md, "## Against the seed's architecture (issue 7's figures: Spark 4.0.1 + delta-spark MERGE, 50,000-event batches, this machine, N = 1M)");
+    line(md, "");
+    line(md, "| figure | Spark + delta-spark | meshlake, this run (N = %,d) |", r.config.initialIssues());
+    line(md, "|---|---:|---:|");
+    line(md, "| plain consumer decoding, events/s | %,.0f | %s |", SPARK_PLAIN_CONSUMER_EPS,
+        r.baselineThroughput == null ? "–" : String.format(Locale.ROOT, "%,.0f", r.baselineThroughput.eventsPerSecond()));
+    line(md, "| raw append, events/s | %,.0f | %s |", SPARK_RAW_EPS,
+        r.raw == null ? "–" : String.format(Locale.ROOT, "%,.0f", r.raw.eventsPerSecond()));
+    for (BenchResults.Merge m : r.merges) {
+      if (m.available() && m.throughput() != null) {
+        line(md, "| merge (%s), events/s | %,.0f | %,.0f |", m.mode(), SPARK_MERGE_EPS, m.throughput().eventsPerSecond());
+        line(md, "| median 50,000-event batch (%s) | %s | %s |", m.mode(), ms(SPARK_MEDIAN_BATCH_MILLIS),
+            m.fullBatches() == null ? "–" : ms(m.fullBatches().medianMillis()));
+        line(md, "| rows rewritten per event applied (%s) | %.0f | %s |", m.mode(), SPARK_ROWS_REWRITTEN_PER_EVENT,
+            m.rowsRewrittenPerChange() == null ? "–" : String.format(Locale.ROOT, "%.1f", m.rowsRewrittenPerChange()));
+      }
+    }
+    line(md, "");
+    line(md, "The Spark figures are the issue's, not re-measured here; compare ratios to each run's own baseline first "
+        + "(159,000 vs this run's baseline shows how loaded the shared machine was).");
+    line(md, "");
+  }
+
+  private static void profiles(StringBuilder md, BenchResults r) {
+    if (r.profiles.isEmpty()) {
+      return;
+    }
+    line(md, "## Writer profiles (JFR execution samples of the sink task threads)");
+    line(md, "");
+    line(md, "A task thread counts in a window when its samples there show the window's writer class; \"self\" is the leaf "
+        + "frame, \"on the stack\" any frame (each method once per sample).");
+    line(md, "");
+    for (ProfileSummary.Profile p : r.profiles) {
+      line(md, "### %s — %,d samples (threads running %s)", p.window(), p.samples(), p.writerClass());
+      line(md, "");
+      line(md, "| top self frames | share | | top frames on the stack | share |");
+      line(md, "|---|---:|---|---|---:|");
+      int n = Math.max(p.self().size(), p.total().size());
+      for (int i = 0; i < n; i++) {
+        ProfileSummary.Frame s = i < p.self().size() ? p.self().get(i) : null;
+        ProfileSummary.Frame t = i < p.total().size() ? p.total().get(i) : null;
+        line(md, "| %s | %s | | %s | %s |", s == null ? "" : "`" + s.method() + "`", s == null ? "" : pct(s.share()),
+            t == null ? "" : "`" + t.method() + "`", t == null ? "" : pct(t.share()));
+      }
+      line(md, "");
+    }
+  }
+
+  private static void initialLoad(StringBuilder md, BenchResults r) {
+    BenchResults.InitialLoad i = r.initialLoad;
+    if (i == null) {
+      return;
+    }
+    line(md, "## Initial load (informational: the stages overlap)");
+    line(md, "");
+    line(md, "- produced %,d inserts in %s (%,.0f events/s)", r.config.initialIssues(), Progress.duration(i.produceMillis() / 1000.0),
+        i.produceMillis() == 0 ? 0 : r.config.initialIssues() * 1000.0 / i.produceMillis());
+    line(md, "- streams topology caught up %s after the first insert was produced", Progress.duration(i.streamsMillis() / 1000.0));
+    if (i.rawMillis() != null) {
+      line(md, "- raw table held the initial load %s after the connectors were deployed", Progress.duration(i.rawMillis() / 1000.0));
+    }
+    for (BenchResults.ModeMillis m : i.mergeMillis()) {
+      line(md, "- refined table (%s) held it %s after deployment (all connectors running at once)", m.mode(),
+          Progress.duration(m.millis() / 1000.0));
+    }
+    line(md, "");
+  }
+
+  static long heapBytes(String xmx) {
+    long v = Long.parseLong(xmx.substring(0, xmx.length() - 1));
+    return Character.toLowerCase(xmx.charAt(xmx.length() - 1)) == 'g' ? v << 30 : v << 20;
+  }
+
+  private static String verdict(boolean met) {
+    return met ? "met" : "**missed**";
+  }
+
+  private static String ms(long millis) {
+    return millis >= 10_000 ? String.format(Locale.ROOT, "%.1f s", millis / 1000.0) : String.format(Locale.ROOT, "%,d ms", millis);
+  }
+
+  private static String msOrInf(Long millis) {
+    return millis == null ? "∞" : ms(millis);
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
+  }
+
+  private static String pct(double share) {
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  private static String escape(String s) {
+    return s == null ? "" : s.replace("|", "\\|");
+  }
+
+  private static void line(StringBuilder md, String format, Object... args) {
+    md.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
+  }
+}

@@ -1,0 +1,85 @@
+package io.meshlake.bench;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the sink's batch commits from the worker's log, where each task logs
+ * {@code committed N events of <topic>-<partition> up to offset X in Y ms} (lines stamped in epoch
+ * milliseconds by bench-worker-log4j2.xml, on Connect's task thread {@code task-thread-<connector>-<task>}).
+ * Also keeps the worker's ERROR lines, which a run reports. Reads incrementally.
+ */
+final class SinkCommitLog {
+
+  static final Pattern COMMIT = Pattern.compile(
+      "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .*committed (\\d+) events of (.+)-(\\d+) up to offset (\\d+) in (\\d+) ms");
+  private static final Pattern ERROR = Pattern.compile("^(\\d+) +ERROR +");
+
+  /** One committed batch. */
+  record BatchCommit(long atMillis, String connector, int task, int events, String topic, int partition, long offset, long millis) {}
+
+  private final Path file;
+  private final List<BatchCommit> commits = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+  private long position;
+  private final StringBuilder partial = new StringBuilder();
+
+  SinkCommitLog(Path file) {
+    this.file = file;
+  }
+
+  /** Reads what the worker logged since the last call. */
+  synchronized void refresh() {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      long length = in.length();
+      if (length <= position) {
+        return;
+      }
+      in.seek(position);
+      byte[] bytes = new byte[(int) Math.min(length - position, 64L << 20)];
+      in.readFully(bytes);
+      position += bytes.length;
+      partial.append(new String(bytes, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + file, e);
+    }
+    int start = 0;
+    for (int nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n", start)) {
+      accept(partial.substring(start, nl));
+      start = nl + 1;
+    }
+    partial.delete(0, start);
+  }
+
+  void accept(String line) {
+    Matcher m = COMMIT.matcher(line);
+    if (m.find()) {
+      commits.add(new BatchCommit(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+          m.group(5), Integer.parseInt(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8))));
+    } else if (ERROR.matcher(line).find() && errors.size() < 1000) {
+      errors.add(line);
+    }
+  }
+
+  /** The batches a connector committed between two instants (epoch millis, inclusive). */
+  synchronized List<BatchCommit> commits(String connector, long fromMillis, long toMillis) {
+    return commits.stream()
+        .filter(c -> c.connector().equals(connector) && c.atMillis() >= fromMillis && c.atMillis() <= toMillis)
+        .toList();
+  }
+
+  synchronized List<String> errors() {
+    return List.copyOf(errors);
+  }
+}

@@ -1,0 +1,75 @@
+package io.meshlake.bench;
+
+import java.io.IOException;
+import java.util.Set;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * The sink's own counters, read over JMX from the worker JVM: the beans
+ * {@code io.meshlake:type=delta-sink,connector=<name>,task=<id>}, summed over a connector's tasks.
+ * Counters restart with a task, so a phase takes differences between two readings with no restart between.
+ */
+final class SinkMetricsProbe implements AutoCloseable {
+
+  /** A connector's counters at one moment. */
+  record SinkTotals(long eventsWritten, long commits, long commitFailures, long rowsRewritten, long filesRewritten,
+      long staleChanges, long badRecords) {
+
+    SinkTotals minus(SinkTotals earlier) {
+      return new SinkTotals(eventsWritten - earlier.eventsWritten, commits - earlier.commits, commitFailures - earlier.commitFailures,
+          rowsRewritten - earlier.rowsRewritten, filesRewritten - earlier.filesRewritten, staleChanges - earlier.staleChanges,
+          badRecords - earlier.badRecords);
+    }
+  }
+
+  private final int port;
+  private JMXConnector connector;
+
+  SinkMetricsProbe(int port) {
+    this.port = port;
+  }
+
+  SinkTotals totals(String connectorName) {
+    try {
+      MBeanServerConnection server = connection();
+      Set<ObjectName> names = server.queryNames(new ObjectName("io.meshlake:type=delta-sink,connector="
+          + ObjectName.quote(connectorName) + ",*"), null);
+      long[] sums = new long[7];
+      String[] attributes = {"EventsWritten", "Commits", "CommitFailures", "RowsRewritten", "FilesRewritten", "StaleChanges", "BadRecords"};
+      for (ObjectName name : names) {
+        for (int i = 0; i < attributes.length; i++) {
+          sums[i] += ((Number) server.getAttribute(name, attributes[i])).longValue();
+        }
+      }
+      return new SinkTotals(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]);
+    } catch (IOException e) {
+      close();
+      throw new IllegalStateException("could not read the sink's JMX metrics on port " + port + ": " + e, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not read the sink's JMX metrics for " + connectorName + ": " + e, e);
+    }
+  }
+
+  private MBeanServerConnection connection() throws IOException {
+    if (connector == null) {
+      connector = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"));
+    }
+    return connector.getMBeanServerConnection();
+  }
+
+  @Override
+  public void close() {
+    if (connector != null) {
+      try {
+        connector.close();
+      } catch (IOException ignored) {
+        // the worker is gone already
+      }
+      connector = null;
+    }
+  }
+}
