@@ -19,10 +19,13 @@ final class BenchResults {
   /** Batch times of a connector in a window. */
   record BatchStats(int count, long minMillis, long medianMillis, long p90Millis, long maxMillis, double meanEvents) {}
 
-  /** How long the initial load took to reach each stage (informational: stages overlap). */
-  record InitialLoad(long produceMillis, long streamsMillis, Long rawMillis, List<ModeMillis> mergeMillis) {}
+  /**
+   * The initial load: producing it, the streams topology catching up (from the first insert produced),
+   * and each connector alone taking it from deployment (connector start included) to the table holding it.
+   */
+  record InitialLoad(long produceMillis, long streamsMillis, Throughput raw, List<ModeThroughput> merges) {}
 
-  record ModeMillis(String mode, long millis) {}
+  record ModeThroughput(String mode, Throughput throughput) {}
 
   /** One merge mode's change-stream figures. */
   record Merge(String mode, boolean available, String unavailableReason, Throughput throughput, long modelRecords,

@@ -151,7 +151,7 @@ public final class PipelineHarness {
     Files.createDirectories(dataDir);
     try (Stream<Path> entries = Files.list(dataDir)) {
       List<String> clash = entries.map(p -> p.getFileName().toString())
-          .filter(n -> n.equals("kafka") || n.equals("lake") || n.equals("streams-state") || n.equals("worker")).toList();
+          .filter(n -> List.of("kafka", "lake", "streams-state", "worker", "key-locators").contains(n)).toList();
       if (!clash.isEmpty()) {
         throw new IllegalArgumentException("--data-dir " + dataDir + " holds a previous run (" + clash + "); give a new directory");
       }
@@ -177,7 +177,8 @@ public final class PipelineHarness {
         kafka.bootstrapServers(), registry.url(), config.workerHeap());
     worker = ConnectWorker.start(dataDir.resolve("worker"), kafka.bootstrapServers(),
         new ConnectWorker.Settings(config.workerHeap(), config.jfr(), "profile"));
-    connectors = new SinkConnectors(worker, lakeDir.toString(), registry.url(), config.tasks());
+    connectors = new SinkConnectors(worker, lakeDir.toString(), dataDir.resolve("key-locators").toString(), registry.url(),
+        config.tasks());
     offsets = new TopicOffsets(kafka.bootstrapServers());
     waits = new PipelineWaits(offsets, streams, STREAMS_APP, worker, connectors, config.phaseTimeout());
     commitLog = new SinkCommitLog(worker.logFile());
@@ -192,59 +193,65 @@ public final class PipelineHarness {
     Progress.say("Connect worker up (log %s, JMX port %d)", worker.logFile(), worker.jmxPort());
   }
 
+  /**
+   * Produces the initial load, then lets each connector take it alone (raw, then each merge mode) and
+   * pauses it: connectors running together on a backlog would each buffer up to flush.max.records per
+   * task at the same time, which measures the benchmark's layout, not the writer.
+   */
   private void initialLoad() {
     long t0 = System.currentTimeMillis();
     producer.produce(generator.initialLoad(), Progress.start("initial load: produce", config.initialIssues(), "events"));
     initialEnd = produced.nextOffsets();
     long produceMillis = System.currentTimeMillis() - t0;
-    long deployed = System.currentTimeMillis();
-    deployConnectors();
     long[] zeros = new long[PARTITIONS];
     waits.awaitStreams("initial load: streams topology", INGRESS, zeros, initialEnd);
     long streamsMillis = System.currentTimeMillis() - t0;
     modelInitialLast = offsets.lastDataOffsets(SinkConnectors.MODEL_TOPIC, PARTITIONS);
-    Long rawMillis = null;
+    BenchResults.Throughput raw = null;
     if (config.runs(BenchConfig.Phase.RAW)) {
-      long at = waits.awaitTable("initial load: raw table", rawWatcher, SinkConnectors.RAW, INGRESS, zeros, minusOne(initialEnd),
-          config.phaseTimeout(), true);
-      rawMillis = at - deployed;
-    }
-    List<BenchResults.ModeMillis> mergeMillis = new ArrayList<>();
-    for (Map.Entry<String, DeltaLogWatcher> mode : refinedWatchers.entrySet()) {
-      long at = waits.awaitTable("initial load: refined table, " + mode.getKey(), mode.getValue(),
-          SinkConnectors.mergeConnector(mode.getKey()), SinkConnectors.MODEL_TOPIC, zeros, modelInitialLast, config.phaseTimeout(), true);
-      mergeMillis.add(new BenchResults.ModeMillis(mode.getKey(), at - deployed));
-    }
-    results.initialLoad = new BenchResults.InitialLoad(produceMillis, streamsMillis, rawMillis, mergeMillis);
-    if (config.runs(BenchConfig.Phase.RAW)) {
-      pause(SinkConnectors.RAW);
-    }
-    for (String mode : refinedWatchers.keySet()) {
-      pause(SinkConnectors.mergeConnector(mode));
-    }
-  }
-
-  private void deployConnectors() {
-    if (config.runs(BenchConfig.Phase.RAW)) {
+      long deployed = System.currentTimeMillis();
       connectors.put(SinkConnectors.RAW, connectors.appendConfig(INGRESS, config.flushIntervalMs()));
       connectors.awaitState(SinkConnectors.RAW, "RUNNING", Duration.ofMinutes(3));
+      long at = waits.awaitTable("initial load: raw table", rawWatcher, SinkConnectors.RAW, INGRESS, zeros, minusOne(initialEnd),
+          config.phaseTimeout(), true);
+      raw = new BenchResults.Throughput(config.initialIssues(), at - deployed, config.initialIssues() * 1000.0 / Math.max(1, at - deployed), null);
+      results.windows.add(window("initial load: raw", deployed, at, APPEND_WRITER));
+      pause(SinkConnectors.RAW);
     }
-    if (!config.merges()) {
-      return;
-    }
-    for (String mode : config.mergeModes()) {
-      String name = SinkConnectors.mergeConnector(mode);
-      connectors.put(name, connectors.mergeConfig(mode, config.flushMaxRecords(), config.flushIntervalMs()));
-      try {
-        connectors.awaitState(name, "RUNNING", Duration.ofMinutes(3));
-        refinedWatchers.put(mode, new DeltaLogWatcher(lakeDir.resolve(SinkConnectors.mergeTable(mode))));
-        Progress.say("merge mode %s: connector %s running", mode, name);
-      } catch (SinkConnectors.ConnectorFailedException refused) {
-        String reason = SinkConnectors.ConnectorFailedException.firstLines(refused.trace, 1);
-        Progress.say("merge mode %s is not available in this sink: %s", mode, reason);
-        results.merges.add(new BenchResults.Merge(mode, false, reason, null, 0, null, null, null, null, null));
-        connectors.delete(name);
+    List<BenchResults.ModeThroughput> merges = new ArrayList<>();
+    if (config.merges()) {
+      for (String mode : config.mergeModes()) {
+        long deployed = System.currentTimeMillis();
+        if (!deployMerge(mode)) {
+          continue;
+        }
+        String name = SinkConnectors.mergeConnector(mode);
+        long at = waits.awaitTable("initial load: refined table, " + mode, refinedWatchers.get(mode), name, SinkConnectors.MODEL_TOPIC,
+            zeros, modelInitialLast, config.phaseTimeout(), true);
+        merges.add(new BenchResults.ModeThroughput(mode, new BenchResults.Throughput(config.initialIssues(), at - deployed,
+            config.initialIssues() * 1000.0 / Math.max(1, at - deployed), null)));
+        results.windows.add(window("initial load: merge " + mode, deployed, at, MERGE_WRITER));
+        pause(name);
       }
+    }
+    results.initialLoad = new BenchResults.InitialLoad(produceMillis, streamsMillis, raw, merges);
+  }
+
+  /** Deploys a mode's Merge connector; false (reported as unavailable) when the sink refuses the mode. */
+  private boolean deployMerge(String mode) {
+    String name = SinkConnectors.mergeConnector(mode);
+    connectors.put(name, connectors.mergeConfig(mode, config.flushMaxRecords(), config.flushIntervalMs()));
+    try {
+      connectors.awaitState(name, "RUNNING", Duration.ofMinutes(3));
+      refinedWatchers.put(mode, new DeltaLogWatcher(lakeDir.resolve(SinkConnectors.mergeTable(mode))));
+      Progress.say("merge mode %s: connector %s running", mode, name);
+      return true;
+    } catch (SinkConnectors.ConnectorFailedException refused) {
+      String reason = SinkConnectors.ConnectorFailedException.firstLines(refused.trace, 1);
+      Progress.say("merge mode %s is not available in this sink: %s", mode, reason);
+      results.merges.add(new BenchResults.Merge(mode, false, reason, null, 0, null, null, null, null, null));
+      connectors.delete(name);
+      return false;
     }
   }
 
@@ -283,8 +290,8 @@ public final class PipelineHarness {
     long at = waits.awaitTable("raw append (change stream)", rawWatcher, SinkConnectors.RAW, INGRESS, minusOne(initialEnd),
         minusOne(changeEnd), config.phaseTimeout(), true);
     results.raw = throughput(changeRecords, at - t0);
-    commitLog.refresh();
-    results.rawBatches = batchStats(commitLog.commits(SinkConnectors.RAW, t0, at + 2_000));
+    awaitCommitLog(SinkConnectors.RAW, INGRESS, minusOne(changeEnd));
+    results.rawBatches = batchStats(commitLog.commits(SinkConnectors.RAW, INGRESS, minusOne(initialEnd), minusOne(changeEnd)));
     results.windows.add(window("raw append", t0, at, APPEND_WRITER));
     Progress.say("raw append: %,d events in %,d ms = %,.0f events/s (%.2f x baseline)", changeRecords, at - t0,
         results.raw.eventsPerSecond(), ratioOrNaN(results.raw));
@@ -297,10 +304,11 @@ public final class PipelineHarness {
     resume(name);
     long at = waits.awaitTable("merge " + mode + " (change stream)", refinedWatchers.get(mode), name, SinkConnectors.MODEL_TOPIC,
         modelInitialLast, modelChangeLast, config.phaseTimeout(), true);
+    // The task logs a batch (and counts it over JMX) after what follows its commit, e.g. self-compaction.
+    awaitCommitLog(name, SinkConnectors.MODEL_TOPIC, modelChangeLast);
     SinkMetricsProbe.SinkTotals sink = sinkMetrics.totals(name).minus(before);
     pause(name);
-    commitLog.refresh();
-    List<SinkCommitLog.BatchCommit> batches = commitLog.commits(name, t0, at + 2_000);
+    List<SinkCommitLog.BatchCommit> batches = commitLog.commits(name, SinkConnectors.MODEL_TOPIC, modelInitialLast, modelChangeLast);
     long modelRecords = batches.stream().mapToLong(SinkCommitLog.BatchCommit::events).sum();
     List<SinkCommitLog.BatchCommit> full = batches.stream().filter(b -> b.events() == config.flushMaxRecords()).toList();
     BenchResults.Throughput t = throughput(changeRecords, at - t0);
@@ -336,9 +344,11 @@ public final class PipelineHarness {
     long end = at < 0 ? System.currentTimeMillis() : at;
     FreshnessProbe.Latencies l = new FreshnessProbe(kafka.bootstrapServers(), PARTITIONS)
         .measure(SinkConnectors.MODEL_TOPIC, modelFrom, modelTo, watcher, name);
+    if (at >= 0) {
+      awaitCommitLog(name, SinkConnectors.MODEL_TOPIC, modelTo);
+    }
     pause(name);
-    commitLog.refresh();
-    BenchResults.BatchStats batches = batchStats(commitLog.commits(name, t0, end + 2_000));
+    BenchResults.BatchStats batches = batchStats(commitLog.commits(name, SinkConnectors.MODEL_TOPIC, minusOne(modelFrom), modelTo));
     results.freshness.add(new BenchResults.Freshness(mode, config.produceRate(), produceMillis == 0 ? 0 : sent * 1000.0 / produceMillis,
         sent, l.records(), l.sortedMillis().length, l.notVisible(), l.quantile(0.50), l.quantile(0.90), l.quantile(0.99), l.max(),
         config.freshnessFlushMs(), batches));
@@ -390,6 +400,16 @@ public final class PipelineHarness {
   /** A measured phase's window, with the machine's load when it ended (the machine is shared). */
   private static BenchResults.Window window(String name, long from, long to, String writerClass) {
     return new BenchResults.Window(name, from, to, writerClass, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /** Waits (up to two minutes) until the worker has logged the batches that reached {@code upTo}. */
+  private void awaitCommitLog(String connector, String topic, long[] upTo) {
+    long until = System.currentTimeMillis() + 120_000;
+    commitLog.refresh();
+    while (!commitLog.logged(connector, topic, upTo) && System.currentTimeMillis() < until) {
+      ConnectWorker.sleep(200);
+      commitLog.refresh();
+    }
   }
 
   private void pause(String connector) {
@@ -452,7 +472,7 @@ public final class PipelineHarness {
     closeQuietly(registry);
     closeQuietly(kafka);
     if (results.ok() && !config.keepData()) {
-      for (String dir : List.of("kafka", "lake", "streams-state")) {
+      for (String dir : List.of("kafka", "lake", "streams-state", "key-locators")) {
         deleteTree(dataDir.resolve(dir));
       }
     }

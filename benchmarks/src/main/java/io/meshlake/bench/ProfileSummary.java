@@ -22,6 +22,8 @@ import jdk.jfr.consumer.RecordingFile;
  * window: where the leaf frames are (self) and which methods are on the stack (total), each as a share
  * of the window's samples — what {@code jfr print --events jdk.ExecutionSample} shows, counted.
  *
+ * <p>The "total" list leaves out the JDK's and Connect's own plumbing, which every sample goes through.
+ *
  * <p>Connect runs tasks on pool threads and renames them while a task runs, and JFR keeps a thread's
  * first name, so threads are attributed by what they do: a thread belongs to a window's connector when
  * one of its samples in the window has the connector's writer class on the stack; then all its samples
@@ -70,7 +72,9 @@ final class ProfileSummary {
         samples[i]++;
         self.get(i).merge(frames.get(0), 1L, Long::sum);
         for (String method : new HashSet<>(frames)) {
-          total.get(i).merge(method, 1L, Long::sum);
+          if (!plumbing(method)) {
+            total.get(i).merge(method, 1L, Long::sum);
+          }
         }
       }
     });
@@ -107,6 +111,12 @@ final class ProfileSummary {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the JFR recording " + recording, e);
     }
+  }
+
+  /** Frames every task sample goes through (thread pool, Connect's task loop, lambdas): no information on the stack list. */
+  static boolean plumbing(String method) {
+    return method.startsWith("java.") || method.startsWith("jdk.") || method.startsWith("sun.")
+        || method.startsWith("org.apache.kafka.connect.runtime.") || method.contains("$$Lambda");
   }
 
   private static String name(RecordedFrame frame) {

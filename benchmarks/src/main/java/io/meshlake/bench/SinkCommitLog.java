@@ -72,11 +72,28 @@ final class SinkCommitLog {
     }
   }
 
-  /** The batches a connector committed between two instants (epoch millis, inclusive). */
-  synchronized List<BatchCommit> commits(String connector, long fromMillis, long toMillis) {
+  /**
+   * The batches a connector committed of a phase's offsets: partition p's batches ending after
+   * {@code after[p]} and at most at {@code upTo[p]}. (Offsets, not times: a task logs its batch after
+   * whatever it does after the commit, e.g. merge_on_read's self-compaction.)
+   */
+  synchronized List<BatchCommit> commits(String connector, String topic, long[] after, long[] upTo) {
     return commits.stream()
-        .filter(c -> c.connector().equals(connector) && c.atMillis() >= fromMillis && c.atMillis() <= toMillis)
+        .filter(c -> c.connector().equals(connector) && c.topic().equals(topic) && c.partition() < upTo.length
+            && c.offset() > after[c.partition()] && c.offset() <= upTo[c.partition()])
         .toList();
+  }
+
+  /** Whether the connector has logged, for every partition p with {@code upTo[p] >= 0}, a batch ending at or past it. */
+  synchronized boolean logged(String connector, String topic, long[] upTo) {
+    for (int p = 0; p < upTo.length; p++) {
+      int partition = p;
+      if (upTo[p] >= 0 && commits.stream().noneMatch(c -> c.connector().equals(connector) && c.topic().equals(topic)
+          && c.partition() == partition && c.offset() >= upTo[partition])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   synchronized List<String> errors() {

@@ -22,13 +22,15 @@ final class SinkConnectors {
 
   private final ConnectWorker worker;
   private final String tableRoot;
+  private final String keyLocatorDir;
   private final String registryUrl;
   private final int tasks;
   private final Map<String, Map<String, String>> configs = new HashMap<>();
 
-  SinkConnectors(ConnectWorker worker, String tableRoot, String registryUrl, int tasks) {
+  SinkConnectors(ConnectWorker worker, String tableRoot, String keyLocatorDir, String registryUrl, int tasks) {
     this.worker = worker;
     this.tableRoot = tableRoot;
+    this.keyLocatorDir = keyLocatorDir;
     this.registryUrl = registryUrl;
     this.tasks = tasks;
   }
@@ -59,6 +61,8 @@ final class SinkConnectors {
     c.put("model", MODEL);
     c.put("table.name", mergeTable(mode));
     c.put("merge.mode", mode);
+    // merge_on_read's key locators: in the run's directory, not the shared default under /tmp.
+    c.put("key.locator.dir", keyLocatorDir);
     c.put("flush.max.records", Integer.toString(flushMaxRecords));
     // Model topics are written in Kafka Streams transactions.
     c.put("consumer.override.isolation.level", "read_committed");

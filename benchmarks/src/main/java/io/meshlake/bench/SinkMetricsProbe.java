@@ -2,6 +2,7 @@ package io.meshlake.bench;
 
 import java.io.IOException;
 import java.util.Set;
+import javax.management.AttributeNotFoundException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -17,14 +18,19 @@ final class SinkMetricsProbe implements AutoCloseable {
 
   /** A connector's counters at one moment. */
   record SinkTotals(long eventsWritten, long commits, long commitFailures, long rowsRewritten, long filesRewritten,
-      long staleChanges, long badRecords) {
+      long staleChanges, long badRecords, long compactions, long filesCompacted, long deletedRowsPurged) {
 
     SinkTotals minus(SinkTotals earlier) {
       return new SinkTotals(eventsWritten - earlier.eventsWritten, commits - earlier.commits, commitFailures - earlier.commitFailures,
           rowsRewritten - earlier.rowsRewritten, filesRewritten - earlier.filesRewritten, staleChanges - earlier.staleChanges,
-          badRecords - earlier.badRecords);
+          badRecords - earlier.badRecords, compactions - earlier.compactions, filesCompacted - earlier.filesCompacted,
+          deletedRowsPurged - earlier.deletedRowsPurged);
     }
   }
+
+  /** The bean's attributes, in {@link SinkTotals} order; sinks without merge_on_read lack the last three (read as 0). */
+  private static final String[] ATTRIBUTES = {"EventsWritten", "Commits", "CommitFailures", "RowsRewritten", "FilesRewritten",
+      "StaleChanges", "BadRecords", "Compactions", "FilesCompacted", "DeletedRowsPurged"};
 
   private final int port;
   private JMXConnector connector;
@@ -38,14 +44,17 @@ final class SinkMetricsProbe implements AutoCloseable {
       MBeanServerConnection server = connection();
       Set<ObjectName> names = server.queryNames(new ObjectName("io.meshlake:type=delta-sink,connector="
           + ObjectName.quote(connectorName) + ",*"), null);
-      long[] sums = new long[7];
-      String[] attributes = {"EventsWritten", "Commits", "CommitFailures", "RowsRewritten", "FilesRewritten", "StaleChanges", "BadRecords"};
+      long[] sums = new long[ATTRIBUTES.length];
       for (ObjectName name : names) {
-        for (int i = 0; i < attributes.length; i++) {
-          sums[i] += ((Number) server.getAttribute(name, attributes[i])).longValue();
+        for (int i = 0; i < ATTRIBUTES.length; i++) {
+          try {
+            sums[i] += ((Number) server.getAttribute(name, ATTRIBUTES[i])).longValue();
+          } catch (AttributeNotFoundException absent) {
+            // an older sink: the counter does not exist
+          }
         }
       }
-      return new SinkTotals(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]);
+      return new SinkTotals(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9]);
     } catch (IOException e) {
       close();
       throw new IllegalStateException("could not read the sink's JMX metrics on port " + port + ": " + e, e);

@@ -42,15 +42,20 @@ class ProbesTest {
         "1700000000700 INFO  [task-thread-bench-raw-1] DeltaSinkTask - committed 7 events of facsimile.jira-1 up to off"));
     SinkCommitLog commits = new SinkCommitLog(log);
     commits.refresh();
-    List<SinkCommitLog.BatchCommit> merge = commits.commits("bench-merge-copy-on-write", 0, Long.MAX_VALUE);
+    long[] none = {-1, -1, -1, -1};
+    long[] all = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    List<SinkCommitLog.BatchCommit> merge = commits.commits("bench-merge-copy-on-write", "model.jira_issue", none, all);
     assertThat(merge).containsExactly(new SinkCommitLog.BatchCommit(1700000000000L, "bench-merge-copy-on-write", 2, 50_000,
         "model.jira_issue", 2, 123456, 8123));
-    assertThat(commits.commits("bench-raw", 0, Long.MAX_VALUE)).hasSize(1);
+    assertThat(commits.commits("bench-raw", "facsimile.jira", none, all)).hasSize(1);
+    assertThat(commits.commits("bench-raw", "facsimile.jira", new long[] {99, -1, -1, -1}, all)).isEmpty();
+    assertThat(commits.logged("bench-raw", "facsimile.jira", new long[] {99, -1, -1, -1})).isTrue();
+    assertThat(commits.logged("bench-raw", "facsimile.jira", new long[] {100, -1, -1, -1})).isFalse();
     assertThat(commits.errors()).hasSize(1);
     // the half-written last line is completed by the next read
     Files.writeString(log, "set 8 in 12 ms\n", java.nio.file.StandardOpenOption.APPEND);
     commits.refresh();
-    assertThat(commits.commits("bench-raw", 0, Long.MAX_VALUE)).hasSize(2);
+    assertThat(commits.commits("bench-raw", "facsimile.jira", none, all)).hasSize(2);
   }
 
   @Test
