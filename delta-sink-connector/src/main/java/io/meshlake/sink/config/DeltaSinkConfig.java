@@ -100,8 +100,9 @@ public final class DeltaSinkConfig extends AbstractConfig {
       .define(KEY_LOCATOR_DIR, Type.STRING, "", Importance.MEDIUM,
           "merge_on_read: local directory for the key locators (memory-mapped; rebuilt from the table at every start). "
               + "Empty: <java.io.tmpdir>/meshlake-key-locators.")
-      .define(COMPACTION_DELETED_FRACTION, Type.DOUBLE, 0.3, ConfigDef.Range.between(0.01, 1.0), Importance.LOW,
-          "merge_on_read: a file whose deleted rows reach this fraction is rewritten by its owner between flushes.")
+      .define(COMPACTION_DELETED_FRACTION, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.01, 1.0), Importance.LOW,
+          "merge_on_read: a file whose deleted rows reach this fraction is rewritten by its owner between flushes. "
+              + "Each rewrite copies the file's live rows, so the default (half) keeps that copying to about two rows per change.")
       .define(COMPACTION_SMALL_FILES, Type.INT, 16, ConfigDef.Range.atLeast(2), Importance.LOW,
           "merge_on_read: this many small files in one workspace are rewritten together.")
       .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,

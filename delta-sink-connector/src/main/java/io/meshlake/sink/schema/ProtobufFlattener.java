@@ -36,10 +36,33 @@ public final class ProtobufFlattener {
   private final Descriptor descriptor;
   private final ColumnType.Struct struct;
   private final Map<Descriptor, ColumnType.Struct> structs = new IdentityHashMap<>();
+  /** Per message type and depth, the fields that become columns, in column order (computed once). */
+  private final Map<Descriptor, FieldDescriptor[]>[] plans;
 
+  @SuppressWarnings("unchecked")
   public ProtobufFlattener(Descriptor descriptor) {
     this.descriptor = descriptor;
     this.struct = structOf(descriptor, 0);
+    this.plans = new Map[MAX_DEPTH + 2];
+    for (int i = 0; i < plans.length; i++) {
+      plans[i] = new IdentityHashMap<>();
+    }
+  }
+
+  /** The fields of a message type that have a column at this depth (a recursive type is cut off deeper). */
+  private FieldDescriptor[] plan(Descriptor d, int depth) {
+    FieldDescriptor[] plan = plans[depth].get(d);
+    if (plan == null) {
+      List<FieldDescriptor> fields = new ArrayList<>();
+      for (FieldDescriptor f : d.getFields()) {
+        if (typeOf(f, depth) != null) {
+          fields.add(f);
+        }
+      }
+      plan = fields.toArray(FieldDescriptor[]::new);
+      plans[depth].put(d, plan);
+    }
+    return plan;
   }
 
   public Descriptor descriptor() {
@@ -49,6 +72,17 @@ public final class ProtobufFlattener {
   /** The columns of the message's top-level fields. */
   public ColumnType.Struct struct() {
     return struct;
+  }
+
+  /** The top-level columns that hold enum names (few distinct values). */
+  public Set<String> enumColumns() {
+    Set<String> names = new java.util.HashSet<>();
+    for (FieldDescriptor f : plan(descriptor, 0)) {
+      if (f.getJavaType() == FieldDescriptor.JavaType.ENUM && !f.isRepeated()) {
+        names.add(f.getName());
+      }
+    }
+    return names;
   }
 
   /** The message's values in {@link #struct()} order; a null message gives all nulls. */
@@ -121,17 +155,13 @@ public final class ProtobufFlattener {
   }
 
   private Object[] flattenMessage(Message message, Descriptor d, int depth) {
-    ColumnType.Struct s = depth == 0 ? struct : structOf(d, depth);
-    Object[] row = new Object[s.fields().size()];
+    FieldDescriptor[] plan = plan(d, depth);
+    Object[] row = new Object[plan.length];
     if (message == null) {
       return row;
     }
-    int i = 0;
-    for (FieldDescriptor f : d.getFields()) {
-      if (typeOf(f, depth) == null) {
-        continue;
-      }
-      row[i++] = value(message, f, depth);
+    for (int i = 0; i < plan.length; i++) {
+      row[i] = value(message, plan[i], depth);
     }
     return row;
   }

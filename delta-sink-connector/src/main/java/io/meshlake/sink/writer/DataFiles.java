@@ -45,7 +45,7 @@ public final class DataFiles implements AutoCloseable {
       if (current == null) {
         String relative = TableLayout.partitionDirectory(workspace) + "/" + filePrefix + UUID.randomUUID() + ".snappy.parquet";
         current = new DataFileWriter(table.store(), table.path(), relative, layout.fileSchema(), CompressionCodecName.SNAPPY,
-            settings.rowGroupBytes());
+            settings.rowGroupBytes(), layout.dictionaryColumns());
       }
       current.write(fileRow);
     } catch (IOException e) {

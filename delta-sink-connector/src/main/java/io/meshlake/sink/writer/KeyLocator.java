@@ -1,8 +1,5 @@
 package io.meshlake.sink.writer;
 
-import com.google.common.hash.HashCode;
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
@@ -26,7 +23,12 @@ public final class KeyLocator implements AutoCloseable {
   /** Where an entity's rows are. */
   public record Location(int fileId, int position, int count, long generation, long version) {}
 
-  private static final HashFunction HASH = Hashing.murmur3_128(0x6d6c);
+  /** An entity's 128-bit key hash, computed once per change and reused for lookup and update. */
+  public record Key(long h1, long h2) {}
+
+  public static Key key(String resourceAri) {
+    return Murmur3.hash128(resourceAri.getBytes(StandardCharsets.UTF_8));
+  }
   private static final int SLOT = 40;
   private static final int SEGMENT_SLOTS = 1 << 24;
   private static final double MAX_LOAD = 0.7;
@@ -73,9 +75,12 @@ public final class KeyLocator implements AutoCloseable {
   }
 
   public Location get(String resourceAri) {
-    HashCode h = HASH.hashString(resourceAri, StandardCharsets.UTF_8);
-    long h1 = h1(h);
-    long h2 = h2(h);
+    return get(key(resourceAri));
+  }
+
+  public Location get(Key key) {
+    long h1 = key.h1();
+    long h2 = key.h2();
     for (long slot = index(h1); ; slot = next(slot)) {
       long k1 = getLong(slot, 0);
       long k2 = getLong(slot, 8);
@@ -89,14 +94,17 @@ public final class KeyLocator implements AutoCloseable {
   }
 
   public void put(String resourceAri, Location location) {
+    put(key(resourceAri), location);
+  }
+
+  public void put(Key key, Location location) {
     if (location.generation() > Integer.MAX_VALUE || location.generation() < 0) {
       throw new IllegalArgumentException("generation watermark " + location.generation() + " out of range");
     }
     if (size + 1 > capacity * MAX_LOAD) {
       grow();
     }
-    HashCode h = HASH.hashString(resourceAri, StandardCharsets.UTF_8);
-    put(h1(h), h2(h), location);
+    put(key.h1(), key.h2(), location);
   }
 
   private void put(long h1, long h2, Location location) {
@@ -121,9 +129,12 @@ public final class KeyLocator implements AutoCloseable {
   }
 
   public void remove(String resourceAri) {
-    HashCode h = HASH.hashString(resourceAri, StandardCharsets.UTF_8);
-    long h1 = h1(h);
-    long h2 = h2(h);
+    remove(key(resourceAri));
+  }
+
+  public void remove(Key key) {
+    long h1 = key.h1();
+    long h2 = key.h2();
     long slot = index(h1);
     while (true) {
       long k1 = getLong(slot, 0);
@@ -178,24 +189,6 @@ public final class KeyLocator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not replace the key locator file " + file, e);
     }
-  }
-
-  private static long h1(HashCode h) {
-    byte[] b = h.asBytes();
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[i] & 0xff);
-    }
-    return v == 0 ? 1 : v; // (0, 0) marks an empty slot
-  }
-
-  private static long h2(HashCode h) {
-    byte[] b = h.asBytes();
-    long v = 0;
-    for (int i = 8; i < 16; i++) {
-      v = (v << 8) | (b[i] & 0xff);
-    }
-    return v;
   }
 
   private long index(long h1) {

@@ -164,7 +164,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /** Where a new entity's rows went in this plan: the file by its index among the plan's new files. */
-  private record Placed(String ari, String workspace, int fileIndex, int position, int count, long generation, long version) {}
+  private record Placed(KeyLocator.Key key, String workspace, int fileIndex, int position, int count, long generation, long version) {}
 
   @Override
   public Plan plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops) {
@@ -172,7 +172,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
     pendingDeletes.forEach((id, bits) -> deletions.put(id, bits.clone()));
     List<NewFile> adds = new ArrayList<>();
     List<Placed> placed = new ArrayList<>();
-    List<String> removed = new ArrayList<>();
+    List<KeyLocator.Key> removed = new ArrayList<>();
     long written = 0;
     long applied = 0;
     long stale = 0;
@@ -181,7 +181,8 @@ public final class MergeOnReadMerge implements MergeStrategy {
       DataFiles out = new DataFiles(table.table(), layout.table(), ws.getKey(), layout.kafkaPartition(), table.ownerTags(),
           layout.settings());
       for (GroupOp op : ws.getValue().values()) {
-        KeyLocator.Location location = locator.get(op.resourceAri());
+        KeyLocator.Key key = KeyLocator.key(op.resourceAri());
+        KeyLocator.Location location = locator.get(key);
         if (location != null && !op.newerThan(location.generation(), location.version())) {
           stale++;
           continue;
@@ -193,7 +194,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
         }
         if (op.rows().isEmpty()) {
           if (location != null) {
-            removed.add(op.resourceAri());
+            removed.add(key);
           }
           continue;
         }
@@ -204,7 +205,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
         }
         out.endGroup();
         written += op.rows().size();
-        placed.add(new Placed(op.resourceAri(), ws.getKey(), fileIndex, position, op.rows().size(), op.generation(), op.version()));
+        placed.add(new Placed(key, ws.getKey(), fileIndex, position, op.rows().size(), op.generation(), op.version()));
       }
       List<NewFile> wsFiles = out.finish();
       adds.addAll(wsFiles);
@@ -219,9 +220,9 @@ public final class MergeOnReadMerge implements MergeStrategy {
       Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, table);
       for (Placed p : placed) {
         OwnedFile file = newFiles.get(p.fileIndex());
-        locator.put(p.ari(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));
+        locator.put(p.key(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));
       }
-      removed.forEach(locator::remove);
+      removed.forEach(k -> locator.remove(k));
     });
   }
 
@@ -370,7 +371,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
           String ari = layout.ariOf(row);
           if (!ari.equals(group)) {
             if (group != null) {
-              placed.add(new Placed(group, ws.getKey(), groupFile, groupStart, groupCount, groupGeneration, groupVersion));
+              placed.add(new Placed(KeyLocator.key(group), ws.getKey(), groupFile, groupStart, groupCount, groupGeneration, groupVersion));
               out.endGroup();
             }
             group = ari;
@@ -388,7 +389,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
           }
         }
         if (group != null) {
-          placed.add(new Placed(group, ws.getKey(), groupFile, groupStart, groupCount, groupGeneration, groupVersion));
+          placed.add(new Placed(KeyLocator.key(group), ws.getKey(), groupFile, groupStart, groupCount, groupGeneration, groupVersion));
         }
       } catch (IOException e) {
         throw new UncheckedIOException("could not compact files of " + table.table().path(), e);
@@ -419,7 +420,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
       Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, table);
       for (Placed p : placed) {
         OwnedFile file = newFiles.get(p.fileIndex());
-        locator.put(p.ari(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));
+        locator.put(p.key(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));
       }
       compactions++;
       filesCompacted += compacted;

@@ -17,8 +17,18 @@ public final class TableLayout {
   private final TableSchema fileSchema;
   private final int[] fileColumns;
   private final int workspaceIndex;
+  private final java.util.Set<String> dictionaryColumns;
 
   public TableLayout(TableSchema schema, List<String> partitionColumns) {
+    this(schema, partitionColumns, java.util.Set.of());
+  }
+
+  /**
+   * @param dictionaryColumns low-cardinality columns (enum names and the like) worth dictionary
+   *     encoding in the data files; every other column is written plain
+   */
+  public TableLayout(TableSchema schema, List<String> partitionColumns, java.util.Set<String> dictionaryColumns) {
+    this.dictionaryColumns = java.util.Set.copyOf(dictionaryColumns);
     this.schema = schema;
     this.partitionColumns = List.copyOf(partitionColumns);
     for (String column : partitionColumns) {
@@ -67,6 +77,10 @@ public final class TableLayout {
   /** The index of a column in the file schema; the message names the columns there are. */
   public int fileIndex(String column) {
     return fileSchema.require(column);
+  }
+
+  public java.util.Set<String> dictionaryColumns() {
+    return dictionaryColumns;
   }
 
   /** The directory of a partition under the table root, Hive-style. */

@@ -33,17 +33,43 @@ public final class DataFileWriter implements AutoCloseable {
 
   public DataFileWriter(TableStore store, String tableRoot, String relativePath, TableSchema fileSchema,
       CompressionCodecName codec, long rowGroupBytes) throws IOException {
+    this(store, tableRoot, relativePath, fileSchema, codec, rowGroupBytes, null);
+  }
+
+  /**
+   * @param dictionaryColumns the top-level columns to dictionary-encode (low-cardinality ones such as
+   *     enums); null for parquet-mr's default (all). Dictionary-encoding a column of unique values
+   *     costs a hash lookup per value until parquet-mr gives up, for no gain.
+   */
+  public DataFileWriter(TableStore store, String tableRoot, String relativePath, TableSchema fileSchema,
+      CompressionCodecName codec, long rowGroupBytes, java.util.Set<String> dictionaryColumns) throws IOException {
     this.store = store;
     this.relativePath = relativePath;
     this.qualifiedPath = store.qualify(tableRoot + "/" + relativePath);
     this.stats = new StatsCollector(fileSchema);
     this.output = new CountingOutputFile(store, qualifiedPath);
-    this.writer = new Builder(output, fileSchema)
+    Builder builder = new Builder(output, fileSchema);
+    // Footer and page statistics of long text columns (descriptions, summaries) cost a byte-wise
+    // comparison per value and prune nothing; the Delta log keeps per-file bounds anyway.
+    for (io.meshlake.table.schema.ColumnType.Field f : fileSchema.fields()) {
+      if (f.type() == io.meshlake.table.schema.ColumnType.Primitive.BINARY
+          || (f.type() == io.meshlake.table.schema.ColumnType.Primitive.STRING && !f.name().equals("resource_ari")
+              && (dictionaryColumns == null || !dictionaryColumns.contains(f.name())))) {
+        builder.withStatisticsEnabled(f.name(), false);
+      }
+    }
+    if (dictionaryColumns != null) {
+      builder.withDictionaryEncoding(false);
+      for (String column : dictionaryColumns) {
+        builder.withDictionaryEncoding(column, true);
+      }
+    }
+    this.writer = builder
         .withConf(CONF)
         .withCompressionCodec(codec)
         .withRowGroupSize(rowGroupBytes)
         .withPageSize(1024 * 1024)
-        .withDictionaryEncoding(true)
+        .withDictionaryPageSize(64 * 1024)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .build();
@@ -58,10 +84,20 @@ public final class DataFileWriter implements AutoCloseable {
     return stats.rows();
   }
 
-  /** Bytes written so far (flushed row groups; the open row group is counted when it is flushed). */
+  /**
+   * Bytes written so far, including the open row group's buffers. Asking parquet-mr walks every
+   * column, so the answer is refreshed only every 256 rows.
+   */
   public long bytesWritten() {
-    return writer.getDataSize();
+    if (stats.rows() - sizeCheckedAt >= 256 || sizeCheckedAt < 0) {
+      size = writer.getDataSize();
+      sizeCheckedAt = stats.rows();
+    }
+    return size;
   }
+
+  private long size;
+  private long sizeCheckedAt = -1;
 
   @Override
   public void close() throws IOException {

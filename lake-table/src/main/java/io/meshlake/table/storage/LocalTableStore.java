@@ -145,7 +145,9 @@ public final class LocalTableStore implements TableStore {
       public PositionOutputStream create(boolean putIfAbsent) throws IOException {
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // Buffered: Parquet writes in many small pieces, each otherwise a system call.
+        OutputStream out = new java.io.BufferedOutputStream(
+            Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
         return new PositionOutputStream() {
           private long pos;
 
