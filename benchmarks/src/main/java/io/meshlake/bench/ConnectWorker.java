@@ -105,6 +105,8 @@ final class ConnectWorker implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
     ConnectWorker worker = new ConnectWorker(process, URI.create("http://127.0.0.1:" + restPort), jmxPort, logFile, gcLog, jfrFile);
+    // An interrupted benchmark (Ctrl-C) must not leave the worker JVM running on its own.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-worker-stop"));
     try {
       worker.awaitRest(Duration.ofMinutes(3));
     } catch (RuntimeException e) {

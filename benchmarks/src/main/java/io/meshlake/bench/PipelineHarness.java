@@ -212,6 +212,7 @@ public final class PipelineHarness {
       long deployed = System.currentTimeMillis();
       connectors.put(SinkConnectors.RAW, connectors.appendConfig(INGRESS, config.flushIntervalMs()));
       connectors.awaitState(SinkConnectors.RAW, "RUNNING", Duration.ofMinutes(3));
+      awaitBalanced(SinkConnectors.RAW);
       long at = waits.awaitTable("initial load: raw table", rawWatcher, SinkConnectors.RAW, INGRESS, zeros, minusOne(initialEnd),
           config.phaseTimeout(), true);
       raw = new BenchResults.Throughput(config.initialIssues(), at - deployed, config.initialIssues() * 1000.0 / Math.max(1, at - deployed), null);
@@ -226,6 +227,7 @@ public final class PipelineHarness {
           continue;
         }
         String name = SinkConnectors.mergeConnector(mode);
+        awaitBalanced(name);
         long at = waits.awaitTable("initial load: refined table, " + mode, refinedWatchers.get(mode), name, SinkConnectors.MODEL_TOPIC,
             zeros, modelInitialLast, config.phaseTimeout(), true);
         merges.add(new BenchResults.ModeThroughput(mode, new BenchResults.Throughput(config.initialIssues(), at - deployed,
@@ -310,7 +312,8 @@ public final class PipelineHarness {
     pause(name);
     List<SinkCommitLog.BatchCommit> batches = commitLog.commits(name, SinkConnectors.MODEL_TOPIC, modelInitialLast, modelChangeLast);
     long modelRecords = batches.stream().mapToLong(SinkCommitLog.BatchCommit::events).sum();
-    List<SinkCommitLog.BatchCommit> full = batches.stream().filter(b -> b.events() == config.flushMaxRecords()).toList();
+    // Flushed by count: a task checks after each poll, so a full batch has flush.max.records plus up to a poll's worth.
+    List<SinkCommitLog.BatchCommit> full = batches.stream().filter(b -> b.events() >= config.flushMaxRecords()).toList();
     BenchResults.Throughput t = throughput(changeRecords, at - t0);
     Double rewritten = sink.eventsWritten() == 0 ? null : sink.rowsRewritten() / (double) sink.eventsWritten();
     results.merges.add(new BenchResults.Merge(mode, true, null, t, modelRecords, batchStats(full), batchStats(batches), sink, rewritten, null));
@@ -327,6 +330,7 @@ public final class PipelineHarness {
     fresh.put("flush.interval.ms", Long.toString(config.freshnessFlushMs()));
     connectors.put(name, fresh);
     resume(name);
+    awaitBalanced(name);
     long[] caughtUp = offsets.lastDataOffsets(SinkConnectors.MODEL_TOPIC, PARTITIONS);
     waits.awaitTable("freshness " + mode + ": catch up first", watcher, name, SinkConnectors.MODEL_TOPIC, caughtUp, caughtUp,
         config.phaseTimeout(), true);
@@ -400,6 +404,24 @@ public final class PipelineHarness {
   /** A measured phase's window, with the machine's load when it ended (the machine is shared). */
   private static BenchResults.Window window(String name, long from, long to, String writerClass) {
     return new BenchResults.Window(name, from, to, writerClass, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /**
+   * Waits until the connector's tasks each hold a share of the partitions (Connect's group is
+   * {@code connect-<name>}); a task in a long commit delays the rebalance, so this can take a while.
+   */
+  private void awaitBalanced(String connector) {
+    int tasks = Math.min(config.tasks(), PARTITIONS);
+    long until = System.currentTimeMillis() + config.phaseTimeout().toMillis();
+    while (!offsets.balanced("connect-" + connector, tasks, PARTITIONS)) {
+      if (System.currentTimeMillis() > until) {
+        throw new IllegalStateException("the tasks of " + connector + " did not settle on " + PARTITIONS + " partitions within "
+            + config.phaseTimeout());
+      }
+      worker.checkAlive();
+      connectors.checkHealthy(connector);
+      ConnectWorker.sleep(250);
+    }
   }
 
   /** Waits (up to two minutes) until the worker has logged the batches that reached {@code upTo}. */

@@ -163,7 +163,7 @@ final class ResultsReport {
     }
     line(md, "## Batch times (from the sink's \"committed N events ... in Y ms\" log lines)");
     line(md, "");
-    line(md, "| connector | N | batches of %,d | median | p90 | min–max | all batches (mean size) | rows rewritten per merged event | compactions (files) |",
+    line(md, "| connector | N | batches of ≥ %,d (flushed by count) | median | p90 | min–max | all batches (mean size) | rows rewritten per merged event | compactions (files) |",
         r.config.flushMaxRecords());
     line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (BenchResults.Merge m : r.merges) {

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -109,6 +111,35 @@ final class TopicOffsets implements AutoCloseable {
       out[p] = o == null ? 0 : o.offset();
     }
     return out;
+  }
+
+  /**
+   * Whether a consumer group is settled with {@code members} members that share all {@code partitions}
+   * partitions, none idle: a sink's tasks right after it starts or is reconfigured may otherwise run with
+   * one task holding every partition until the group rebalances.
+   */
+  boolean balanced(String groupId, int members, int partitions) {
+    ConsumerGroupDescription group;
+    try {
+      group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (group == null || group.members().size() != members) {
+      return false;
+    }
+    int assigned = 0;
+    for (MemberDescription m : group.members()) {
+      int n = m.assignment().topicPartitions().size();
+      if (n == 0) {
+        return false;
+      }
+      assigned += n;
+    }
+    return assigned == partitions;
   }
 
   /**
