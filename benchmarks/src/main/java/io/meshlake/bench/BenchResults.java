@@ -30,7 +30,10 @@ final class BenchResults {
   /** One merge mode's change-stream figures. */
   record Merge(String mode, boolean available, String unavailableReason, Throughput throughput, long modelRecords,
       BatchStats fullBatches, BatchStats allBatches, SinkMetricsProbe.SinkTotals sink, Double rowsRewrittenPerChange,
-      HeapProbe.Peaks heap) {}
+      DeltaCommits deltaCommits, HeapProbe.Peaks heap) {}
+
+  /** Commits that appeared in a table's log during a window; maintenance ones record no offset (compaction). */
+  record DeltaCommits(int commits, int maintenance, long filesAdded, long filesRemoved) {}
 
   /** The freshness probe of one merge mode. */
   record Freshness(String mode, double targetRate, double achievedRate, long produced, long modelRecords, long visible,
@@ -63,7 +66,7 @@ final class BenchResults {
   /** Heap of the writer JVM, overall and per measured phase. */
   record Heap(String maxHeap, HeapProbe.Peaks overall, List<NamedPeaks> phases, boolean outOfMemory) {}
 
-  record NamedPeaks(String phase, HeapProbe.Peaks peaks) {}
+  record NamedPeaks(String phase, long windowMillis, HeapProbe.Peaks peaks) {}
 
   /** A phase's time window, for heap and profile attribution; {@code writerClass} null for phases outside the worker. */
   record Window(String name, long fromMillis, long toMillis, String writerClass, double loadAverageAtEnd) {}

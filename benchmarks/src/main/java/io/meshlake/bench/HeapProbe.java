@@ -14,18 +14,20 @@ import java.util.stream.Stream;
  * The writer JVM's heap, from its GC log ({@code -Xlog:gc:file=...:timemillis,uptime}): every collection
  * logs {@code before->after(committed)}. The peak after a collection is the most the writer kept live
  * (the figure to hold against a heap budget); the peak before one is the most it had allocated and
- * not yet collected; the peak committed is what the JVM took from the OS.
+ * not yet collected; the peak committed is what the JVM took from the OS; the pauses are the time the
+ * collector stopped the writer.
  */
 final class HeapProbe {
 
   private static final Pattern EVENT = Pattern.compile(
-      "\\[(\\d+)ms\\].*?GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+      "\\[(\\d+)ms\\].*?GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\) ([\\d.]+)ms");
 
   /** One collection. */
-  record Collection(long atMillis, String kind, long beforeBytes, long afterBytes, long committedBytes) {}
+  record Collection(long atMillis, String kind, long beforeBytes, long afterBytes, long committedBytes, double pauseMillis) {}
 
-  /** Peaks over a window; zero collections means the heap was never collected in it. */
-  record Peaks(int collections, long maxAfterBytes, long maxBeforeBytes, long maxCommittedBytes, int fullCollections) {}
+  /** Peaks over a window, and the time its collections stopped the application; zero collections means none. */
+  record Peaks(int collections, long maxAfterBytes, long maxBeforeBytes, long maxCommittedBytes, int fullCollections,
+      long pauseMillis, long fullPauseMillis) {}
 
   private HeapProbe() {}
 
@@ -53,7 +55,7 @@ final class HeapProbe {
       return null;
     }
     return new Collection(Long.parseLong(m.group(1)), m.group(2).trim(), bytes(m.group(3), m.group(4)), bytes(m.group(5), m.group(6)),
-        bytes(m.group(7), m.group(8)));
+        bytes(m.group(7), m.group(8)), Double.parseDouble(m.group(9)));
   }
 
   static Peaks peaks(List<Collection> collections, long fromMillis, long toMillis) {
@@ -62,19 +64,23 @@ final class HeapProbe {
     long after = 0;
     long before = 0;
     long committed = 0;
+    double pauses = 0;
+    double fullPauses = 0;
     for (Collection c : collections) {
       if (c.atMillis() < fromMillis || c.atMillis() > toMillis) {
         continue;
       }
       n++;
+      pauses += c.pauseMillis();
       if (c.kind().startsWith("Pause Full")) {
         full++;
+        fullPauses += c.pauseMillis();
       }
       after = Math.max(after, c.afterBytes());
       before = Math.max(before, c.beforeBytes());
       committed = Math.max(committed, c.committedBytes());
     }
-    return new Peaks(n, after, before, committed, full);
+    return new Peaks(n, after, before, committed, full, Math.round(pauses), Math.round(fullPauses));
   }
 
   private static long bytes(String value, String unit) {

@@ -251,7 +251,7 @@ public final class PipelineHarness {
     } catch (SinkConnectors.ConnectorFailedException refused) {
       String reason = SinkConnectors.ConnectorFailedException.firstLines(refused.trace, 1);
       Progress.say("merge mode %s is not available in this sink: %s", mode, reason);
-      results.merges.add(new BenchResults.Merge(mode, false, reason, null, 0, null, null, null, null, null));
+      results.merges.add(new BenchResults.Merge(mode, false, reason, null, 0, null, null, null, null, null, null));
       connectors.delete(name);
       return false;
     }
@@ -316,7 +316,8 @@ public final class PipelineHarness {
     List<SinkCommitLog.BatchCommit> full = batches.stream().filter(b -> b.events() >= config.flushMaxRecords()).toList();
     BenchResults.Throughput t = throughput(changeRecords, at - t0);
     Double rewritten = sink.eventsWritten() == 0 ? null : sink.rowsRewritten() / (double) sink.eventsWritten();
-    results.merges.add(new BenchResults.Merge(mode, true, null, t, modelRecords, batchStats(full), batchStats(batches), sink, rewritten, null));
+    results.merges.add(new BenchResults.Merge(mode, true, null, t, modelRecords, batchStats(full), batchStats(batches), sink, rewritten,
+        deltaCommits(refinedWatchers.get(mode), t0, System.currentTimeMillis()), null));
     results.windows.add(window("merge " + mode, t0, at, MERGE_WRITER));
     Progress.say("merge %s: %,d change events in %,d ms = %,.0f events/s (%.2f x baseline); %d batches of %,d, median %s ms",
         mode, changeRecords, at - t0, t.eventsPerSecond(), ratioOrNaN(t), full.size(), config.flushMaxRecords(),
@@ -455,6 +456,13 @@ public final class PipelineHarness {
     return t.ratioToBaseline() == null ? Double.NaN : t.ratioToBaseline();
   }
 
+  private static BenchResults.DeltaCommits deltaCommits(DeltaLogWatcher watcher, long from, long to) {
+    watcher.refresh();
+    List<DeltaLogWatcher.Commit> commits = watcher.commitsBetween(from, to);
+    return new BenchResults.DeltaCommits(commits.size(), (int) commits.stream().filter(c -> c.txns().isEmpty()).count(),
+        commits.stream().mapToLong(DeltaLogWatcher.Commit::adds).sum(), commits.stream().mapToLong(DeltaLogWatcher.Commit::removes).sum());
+  }
+
   static BenchResults.BatchStats batchStats(List<SinkCommitLog.BatchCommit> batches) {
     if (batches.isEmpty()) {
       return null;
@@ -505,7 +513,7 @@ public final class PipelineHarness {
     List<BenchResults.NamedPeaks> phases = new ArrayList<>();
     for (BenchResults.Window w : results.windows) {
       if (w.writerClass() != null) {
-        phases.add(new BenchResults.NamedPeaks(w.name(), HeapProbe.peaks(gc, w.fromMillis(), w.toMillis())));
+        phases.add(new BenchResults.NamedPeaks(w.name(), w.toMillis() - w.fromMillis(), HeapProbe.peaks(gc, w.fromMillis(), w.toMillis())));
       }
     }
     boolean oom;
@@ -521,7 +529,7 @@ public final class PipelineHarness {
         BenchResults.Window w = results.windows.stream().filter(x -> x.name().equals("merge " + m.mode())).findFirst().orElse(null);
         if (w != null) {
           results.merges.set(i, new BenchResults.Merge(m.mode(), true, null, m.throughput(), m.modelRecords(), m.fullBatches(),
-              m.allBatches(), m.sink(), m.rowsRewrittenPerChange(), HeapProbe.peaks(gc, w.fromMillis(), w.toMillis())));
+              m.allBatches(), m.sink(), m.rowsRewrittenPerChange(), m.deltaCommits(), HeapProbe.peaks(gc, w.fromMillis(), w.toMillis())));
         }
       }
     }

@@ -163,25 +163,27 @@ final class ResultsReport {
     }
     line(md, "## Batch times (from the sink's \"committed N events ... in Y ms\" log lines)");
     line(md, "");
-    line(md, "| connector | N | batches of ≥ %,d (flushed by count) | median | p90 | min–max | all batches (mean size) | rows rewritten per merged event | compactions (files) |",
+    line(md, "| connector | N | batches of ≥ %,d (flushed by count) | median | p90 | min–max | all batches (mean size) | rows rewritten per merged event | compactions (files) | Delta commits (maintenance), files added / removed |",
         r.config.flushMaxRecords());
-    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (BenchResults.Merge m : r.merges) {
       if (!m.available() || m.throughput() == null) {
         continue;
       }
       BenchResults.BatchStats full = m.fullBatches();
       BenchResults.BatchStats all = m.allBatches();
-      line(md, "| merge %s | %,d | %s | %s | %s | %s | %s | %s | %s |", m.mode(), r.config.initialIssues(),
+      BenchResults.DeltaCommits dc = m.deltaCommits();
+      line(md, "| merge %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |", m.mode(), r.config.initialIssues(),
           full == null ? "0" : Integer.toString(full.count()), full == null ? "–" : ms(full.medianMillis()),
           full == null ? "–" : ms(full.p90Millis()), full == null ? "–" : ms(full.minMillis()) + "–" + ms(full.maxMillis()),
           all == null ? "0" : String.format(Locale.ROOT, "%d (%,.0f)", all.count(), all.meanEvents()),
           m.rowsRewrittenPerChange() == null ? "–" : String.format(Locale.ROOT, "%.1f", m.rowsRewrittenPerChange()),
-          m.sink() == null ? "–" : String.format(Locale.ROOT, "%d (%d)", m.sink().compactions(), m.sink().filesCompacted()));
+          m.sink() == null ? "–" : String.format(Locale.ROOT, "%d (%d)", m.sink().compactions(), m.sink().filesCompacted()),
+          dc == null ? "–" : String.format(Locale.ROOT, "%d (%d), %,d / %,d", dc.commits(), dc.maintenance(), dc.filesAdded(), dc.filesRemoved()));
     }
     if (r.rawBatches != null) {
       BenchResults.BatchStats b = r.rawBatches;
-      line(md, "| raw append | %,d | – | %s | %s | %s–%s | %d (%,.0f) | – | – |", r.config.initialIssues(), ms(b.medianMillis()),
+      line(md, "| raw append | %,d | – | %s | %s | %s–%s | %d (%,.0f) | – | – | – |", r.config.initialIssues(), ms(b.medianMillis()),
           ms(b.p90Millis()), ms(b.minMillis()), ms(b.maxMillis()), b.count(), b.meanEvents());
     }
     line(md, "");
@@ -221,11 +223,11 @@ final class ResultsReport {
     }
     line(md, "## Writer heap (Connect worker JVM, -Xmx%s, from its GC log)", h.maxHeap());
     line(md, "");
-    line(md, "| window | collections | peak after GC (live) | peak before GC | peak committed | full GCs |");
-    line(md, "|---|---:|---:|---:|---:|---:|");
-    peaksRow(md, "whole run", h.overall());
+    line(md, "| window | collections | peak after GC | peak before GC | peak committed | full GCs | GC pauses (full GCs), share of the window |");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|");
+    peaksRow(md, "whole run", r.wallMillis, h.overall());
     for (BenchResults.NamedPeaks p : h.phases()) {
-      peaksRow(md, p.phase(), p.peaks());
+      peaksRow(md, p.phase(), p.windowMillis(), p.peaks());
     }
     line(md, "");
     line(md, "OutOfMemoryError in the worker log: %s. G1 collects the old generation only when it passes its occupancy "
@@ -234,9 +236,10 @@ final class ResultsReport {
     line(md, "");
   }
 
-  private static void peaksRow(StringBuilder md, String name, HeapProbe.Peaks p) {
-    line(md, "| %s | %d | %s | %s | %s | %d |", name, p.collections(), mib(p.maxAfterBytes()), mib(p.maxBeforeBytes()),
-        mib(p.maxCommittedBytes()), p.fullCollections());
+  private static void peaksRow(StringBuilder md, String name, long windowMillis, HeapProbe.Peaks p) {
+    line(md, "| %s | %d | %s | %s | %s | %d | %s (%s), %.0f%% |", name, p.collections(), mib(p.maxAfterBytes()), mib(p.maxBeforeBytes()),
+        mib(p.maxCommittedBytes()), p.fullCollections(), ms(p.pauseMillis()), ms(p.fullPauseMillis()),
+        windowMillis <= 0 ? 0 : 100.0 * p.pauseMillis() / windowMillis);
   }
 
   private static void correctness(StringBuilder md, BenchResults r) {

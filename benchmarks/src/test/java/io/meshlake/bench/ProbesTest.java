@@ -29,6 +29,8 @@ class ProbesTest {
     assertThat(all.maxBeforeBytes()).isEqualTo(1000L << 20);
     assertThat(all.maxCommittedBytes()).isEqualTo(1024L << 20);
     assertThat(all.fullCollections()).isEqualTo(1);
+    assertThat(all.pauseMillis()).isEqualTo(134);
+    assertThat(all.fullPauseMillis()).isEqualTo(121);
     assertThat(HeapProbe.peaks(gc, 1700000000150L, 1700000000250L).maxAfterBytes()).isEqualTo(612L << 20);
   }
 

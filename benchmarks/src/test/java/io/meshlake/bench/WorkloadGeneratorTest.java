@@ -87,7 +87,10 @@ class WorkloadGeneratorTest {
     // ~600 bytes encoded (the envelope; the Confluent frame adds 6)
     assertThat(bytes / (double) count).isBetween(550.0, 650.0);
     // Zipf(1.1) over 100 workspaces: the largest holds ~24%, the 100th ~0.15%
-    assertThat(perWorkspace.get("ws001") / (double) count).isBetween(0.21, 0.27);
+    Zipf zipf = new Zipf(WorkloadGenerator.WORKSPACES, WorkloadGenerator.ZIPF_EXPONENT);
+    assertThat(zipf.probability(1)).isBetween(0.23, 0.25);
+    assertThat(perWorkspace.get("ws001") / (double) count).isCloseTo(zipf.probability(1), org.assertj.core.data.Offset.offset(0.01));
+    assertThat(perWorkspace.get("ws010") / (double) count).isCloseTo(zipf.probability(10), org.assertj.core.data.Offset.offset(0.006));
     assertThat(perWorkspace.getOrDefault("ws100", 0) / (double) count).isLessThan(0.005);
     assertThat(perWorkspace.size()).isGreaterThan(90);
   }
