@@ -24,6 +24,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String FLUSH_MAX_RECORDS = "flush.max.records";
   public static final String FLUSH_MAX_BYTES = "flush.max.bytes";
   public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
+  public static final String BUFFER_HEAP_FRACTION = "buffer.heap.fraction";
   public static final String FILE_TARGET_BYTES = "file.target.bytes";
   public static final String ROW_GROUP_BYTES = "parquet.row.group.bytes";
   public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
@@ -72,6 +73,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "Commit a partition's batch once it holds this many records.")
       .define(FLUSH_MAX_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
           "Commit a partition's batch once its record values reach this many bytes.")
+      .define(BUFFER_HEAP_FRACTION, Type.DOUBLE, 0.3, ConfigDef.Range.between(0.01, 0.9), Importance.MEDIUM,
+          "Share of the worker's maximum heap (-Xmx) that buffered events of all meshlake sink tasks in the worker may hold"
+              + " together (estimated at three times their record bytes). Past it, the task holding the largest buffer"
+              + " commits it before its flush thresholds; the JMX counter EarlyCommits shows how often.")
       .define(FLUSH_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
           "Commit a partition's batch at the latest this long after its first record arrived.")
       .define(FILE_TARGET_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
@@ -103,8 +108,9 @@ public final class DeltaSinkConfig extends AbstractConfig {
       .define(COMPACTION_DELETED_FRACTION, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.01, 1.0), Importance.LOW,
           "merge_on_read: a file whose deleted rows reach this fraction is rewritten by its owner between flushes. "
               + "Each rewrite copies the file's live rows, so the default (half) keeps that copying to about two rows per change.")
-      .define(COMPACTION_SMALL_FILES, Type.INT, 16, ConfigDef.Range.atLeast(2), Importance.LOW,
-          "merge_on_read: this many small files in one workspace are rewritten together.")
+      .define(COMPACTION_SMALL_FILES, Type.INT, 4, ConfigDef.Range.atLeast(2), Importance.LOW,
+          "merge_on_read: small files of one workspace are tiered by size in steps of this factor (from 64 KiB);"
+              + " once a tier holds this many files they are rewritten together into one of the next tier.")
       .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
           "merge_on_read: files below this size count as small.")
       .define(COMPACTION_MAX_BYTES, Type.LONG, 256L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
@@ -144,6 +150,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public int flushMaxRecords() {
     return getInt(FLUSH_MAX_RECORDS);
+  }
+
+  /** Heap all sink tasks of this worker may hold in buffered events. */
+  public long bufferHeapBytes() {
+    return (long) (getDouble(BUFFER_HEAP_FRACTION) * Runtime.getRuntime().maxMemory());
   }
 
   public long flushMaxBytes() {

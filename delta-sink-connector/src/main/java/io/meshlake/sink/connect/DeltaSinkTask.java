@@ -133,7 +133,7 @@ public class DeltaSinkTask extends SinkTask {
     for (TopicPartition tp : partitions) {
       String appId = appId(tp);
       BatchWriter writer = writerFor(tp, appId);
-      PartitionBuffer buffer = new PartitionBuffer(tp, writer);
+      PartitionBuffer buffer = new PartitionBuffer(tp, writer, BufferMemory.WORKER);
       buffers.put(tp, buffer);
       rewind.put(tp, writer.resumeOffset());
       LOG.info("{} resumes at offset {} (from the tables' txn for {})", tp, writer.resumeOffset(), appId);
@@ -207,6 +207,25 @@ public class DeltaSinkTask extends SinkTask {
         commit(buffer);
       }
     }
+    releaseMemory();
+  }
+
+  /** Commits this task's largest buffer early while the worker's buffered events exceed their heap budget. */
+  private void releaseMemory() {
+    long budget = config.bufferHeapBytes();
+    PartitionBuffer largest = null;
+    for (PartitionBuffer b : buffers.values()) {
+      if (largest == null || b.heapBytes() > largest.heapBytes()) {
+        largest = b;
+      }
+    }
+    if (largest != null && BufferMemory.WORKER.mustRelease(largest.heapBytes(), budget)) {
+      LOG.debug("{}: buffered events of the worker (~{} MiB) exceed buffer.heap.fraction's {} MiB; committing {} events early",
+          largest.partition(), BufferMemory.WORKER.used() >> 20, budget >> 20, largest.size());
+      metrics.earlyCommits.incrementAndGet();
+      commit(largest);
+    }
+    metrics.bufferedHeapBytes.set(BufferMemory.WORKER.used());
   }
 
   private void commit(PartitionBuffer buffer) {
@@ -264,7 +283,7 @@ public class DeltaSinkTask extends SinkTask {
         tp, buffer.lastOffset(), consecutiveFailures, failure);
     release(buffer);
     BatchWriter writer = writerFor(tp, appId(tp));
-    buffers.put(tp, new PartitionBuffer(tp, writer));
+    buffers.put(tp, new PartitionBuffer(tp, writer, BufferMemory.WORKER));
     context.offset(tp, writer.resumeOffset());
   }
 
@@ -284,7 +303,11 @@ public class DeltaSinkTask extends SinkTask {
 
   /** Frees what a partition's writer holds locally (its key locator file). */
   private void release(PartitionBuffer buffer) {
-    if (buffer != null && buffer.writer() instanceof MergeBatchWriter merge) {
+    if (buffer == null) {
+      return;
+    }
+    buffer.discard();
+    if (buffer.writer() instanceof MergeBatchWriter merge) {
       merge.close();
     }
   }

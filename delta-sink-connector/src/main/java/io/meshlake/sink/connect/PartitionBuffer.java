@@ -19,15 +19,19 @@ final class PartitionBuffer {
   private final BatchWriter writer;
   private final List<SinkEvent> events = new ArrayList<>();
   private final List<Future<Void>> deadLetters = new ArrayList<>();
+  private final BufferMemory memory;
   private long bytes;
+  private long heapBytes;
   private long firstAtMillis = -1;
   private long lastOffset = -1;
   private long durableOffset;
 
-  PartitionBuffer(TopicPartition partition, BatchWriter writer) {
+  PartitionBuffer(TopicPartition partition, BatchWriter writer, BufferMemory memory) {
     this.partition = partition;
     this.writer = writer;
+    this.memory = memory;
     this.durableOffset = writer.resumeOffset() - 1;
+    memory.partitionOpened();
   }
 
   TopicPartition partition() {
@@ -40,6 +44,9 @@ final class PartitionBuffer {
 
   void add(SinkEvent event, long sizeBytes, long nowMillis) {
     events.add(event);
+    long heap = BufferMemory.estimate(sizeBytes);
+    heapBytes += heap;
+    memory.reserve(heap);
     touch(event.offset(), sizeBytes, nowMillis);
   }
 
@@ -70,6 +77,11 @@ final class PartitionBuffer {
     return events.size() >= maxRecords || bytes >= maxBytes || nowMillis - firstAtMillis >= maxAge.toMillis();
   }
 
+  /** Estimated heap the buffered events hold. */
+  long heapBytes() {
+    return heapBytes;
+  }
+
   int size() {
     return events.size();
   }
@@ -93,8 +105,20 @@ final class PartitionBuffer {
 
   void committed() {
     durableOffset = lastOffset;
+    clear();
+  }
+
+  /** Drops what is buffered (the partition is revoked or rewound) and leaves the worker's account. */
+  void discard() {
+    clear();
+    memory.partitionClosed();
+  }
+
+  private void clear() {
     events.clear();
     deadLetters.clear();
+    memory.release(heapBytes);
+    heapBytes = 0;
     bytes = 0;
     firstAtMillis = -1;
   }

@@ -29,6 +29,8 @@ public final class SinkMetrics implements SinkMetricsMBean {
   final AtomicLong deletedRowsPurged = new AtomicLong();
   final AtomicLong lastCommitMillis = new AtomicLong();
   final AtomicLong lastCommitEvents = new AtomicLong();
+  final AtomicLong earlyCommits = new AtomicLong();
+  final AtomicLong bufferedHeapBytes = new AtomicLong();
   private ObjectName name;
 
   void register(String connector, String task) {
@@ -117,5 +119,15 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getLastCommitEvents() {
     return lastCommitEvents.get();
+  }
+
+  @Override
+  public long getEarlyCommits() {
+    return earlyCommits.get();
+  }
+
+  @Override
+  public long getWorkerBufferedHeapBytes() {
+    return bufferedHeapBytes.get();
   }
 }

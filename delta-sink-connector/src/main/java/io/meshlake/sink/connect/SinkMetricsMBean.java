@@ -34,4 +34,10 @@ public interface SinkMetricsMBean {
   long getLastCommitMillis();
 
   long getLastCommitEvents();
+
+  /** Commits made before their flush thresholds because the worker's buffered events passed buffer.heap.fraction. */
+  long getEarlyCommits();
+
+  /** Estimated heap held by buffered events of all meshlake sink tasks in this worker, at this task's last check. */
+  long getWorkerBufferedHeapBytes();
 }

@@ -64,7 +64,9 @@ public final class EventDecoder {
       throw new BadRecordException("payload is " + entity.getDescriptorForType().getFullName() + " but entity_type "
           + manifest.entityType() + " is " + manifest.entity());
     }
-    return new SinkEvent(record, manifest, workspace, entity, topic, partition, offset, timestamp);
+    // The decoded entity replaces its serialized copy: a buffered event holds its payload once.
+    FacsimileRecord envelope = record.hasEntity() ? record.toBuilder().clearEntity().build() : record;
+    return new SinkEvent(envelope, manifest, workspace, entity, topic, partition, offset, timestamp);
   }
 
 }

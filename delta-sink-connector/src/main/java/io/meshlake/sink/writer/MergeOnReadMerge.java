@@ -315,18 +315,47 @@ public final class MergeOnReadMerge implements MergeStrategy {
       }
     }
     for (Map.Entry<String, List<OwnedFile>> ws : small.entrySet()) {
-      if (ws.getValue().size() >= policy.smallFiles() && budget > 0) {
-        for (OwnedFile f : ws.getValue()) {
-          if (budget <= 0) {
-            break;
-          }
-          chosen.computeIfAbsent(ws.getKey(), w -> new ArrayList<>()).add(f);
-          budget -= f.file.sizeBytes();
+      List<OwnedFile> tier = fullTier(ws.getValue());
+      for (OwnedFile f : tier) {
+        if (budget <= 0) {
+          break;
         }
+        chosen.computeIfAbsent(ws.getKey(), w -> new ArrayList<>()).add(f);
+        budget -= f.file.sizeBytes();
       }
     }
     chosen.values().removeIf(list -> list.size() < 2 && list.stream().allMatch(f -> f.deleted.isEmpty()));
     return chosen;
+  }
+
+  /**
+   * The smallest size tier of a workspace's small files that holds {@code smallFiles} files, or none.
+   * Files are tiered by size in steps of {@code smallFiles}x (from {@link #TIER_BASE_BYTES}), so
+   * merging a full tier makes a file of the next tier: each row is rewritten once per tier it climbs
+   * (a few times in all), never once per round as when every small file of a growing table is merged.
+   */
+  private List<OwnedFile> fullTier(List<OwnedFile> smallFiles) {
+    Map<Integer, List<OwnedFile>> tiers = new java.util.TreeMap<>();
+    for (OwnedFile f : smallFiles) {
+      tiers.computeIfAbsent(tier(f.file.sizeBytes(), policy.smallFiles()), t -> new ArrayList<>()).add(f);
+    }
+    for (List<OwnedFile> files : tiers.values()) {
+      if (files.size() >= policy.smallFiles()) {
+        return files;
+      }
+    }
+    return List.of();
+  }
+
+  /** Files below this size are all in the lowest tier. */
+  static final long TIER_BASE_BYTES = 64 << 10;
+
+  static int tier(long sizeBytes, int factor) {
+    int tier = 0;
+    for (long bound = TIER_BASE_BYTES * factor; sizeBytes >= bound && tier < 62; bound *= factor) {
+      tier++;
+    }
+    return tier;
   }
 
   /**

@@ -6,6 +6,7 @@ import io.delta.kernel.data.Row;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.RemoveFile;
 import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
 import io.delta.kernel.internal.actions.SingleAction;
 import io.delta.kernel.internal.util.VectorUtils;
@@ -53,7 +54,12 @@ final class DeltaActions {
   /** A {@code remove} action for a live file. */
   static Row remove(TableFile file, boolean dataChange) {
     AddFile add = (AddFile) file.action();
-    return SingleAction.createRemoveFileSingleAction(add.toRemoveFileRow(dataChange, Optional.of(System.currentTimeMillis())));
+    Row remove = add.toRemoveFileRow(dataChange, Optional.of(System.currentTimeMillis()));
+    // Statistics are optional on a remove and no reader uses them; every merge-on-read commit
+    // removes each file whose deletion vector grows, so leaving them out halves the log it writes.
+    Map<Integer, Object> withoutStats = new HashMap<>();
+    withoutStats.put(RemoveFile.FULL_SCHEMA.indexOf("stats"), null);
+    return SingleAction.createRemoveFileSingleAction(new io.delta.kernel.internal.data.DelegateRow(remove, withoutStats));
   }
 
   /**

@@ -224,7 +224,10 @@ public final class DeltaTable {
       actions.add(DeltaActions.remove(update.file(), true));
       var add = DeltaActions.withDeletionVector(update.file(), update.deletionVector());
       actions.add(DeltaActions.addAction(add));
-      added.add(DeltaActions.tableFile(add, boundColumns));
+      TableFile f = update.file();
+      // Same file, same statistics: only the vector changes, so nothing needs re-reading.
+      added.add(new TableFile(f.path(), f.partitionValues(), f.sizeBytes(), f.numRecords(), f.min(), f.max(), f.tags(),
+          Optional.of(update.deletionVector()), add));
     }
     for (NewFile file : changes.adds()) {
       String qualified = store.qualify(path + "/" + file.file().relativePath());
