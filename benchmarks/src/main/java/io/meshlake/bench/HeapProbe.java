@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * logs {@code before->after(committed)}. The peak after a collection is the most the writer kept live
  * (the figure to hold against a heap budget); the peak before one is the most it had allocated and
  * not yet collected; the peak committed is what the JVM took from the OS; the pauses are the time the
- * collector stopped the writer.
+ * collector stopped the writer. A full collection leaves only live objects, so what it leaves is the
+ * writer's live data at that moment.
  */
 final class HeapProbe {
 
@@ -27,7 +28,7 @@ final class HeapProbe {
 
   /** Peaks over a window, and the time its collections stopped the application; zero collections means none. */
   record Peaks(int collections, long maxAfterBytes, long maxBeforeBytes, long maxCommittedBytes, int fullCollections,
-      long pauseMillis, long fullPauseMillis) {}
+      long pauseMillis, long fullPauseMillis, long maxLiveAfterFullBytes) {}
 
   private HeapProbe() {}
 
@@ -66,6 +67,7 @@ final class HeapProbe {
     long committed = 0;
     double pauses = 0;
     double fullPauses = 0;
+    long liveAfterFull = 0;
     for (Collection c : collections) {
       if (c.atMillis() < fromMillis || c.atMillis() > toMillis) {
         continue;
@@ -75,12 +77,13 @@ final class HeapProbe {
       if (c.kind().startsWith("Pause Full")) {
         full++;
         fullPauses += c.pauseMillis();
+        liveAfterFull = Math.max(liveAfterFull, c.afterBytes());
       }
       after = Math.max(after, c.afterBytes());
       before = Math.max(before, c.beforeBytes());
       committed = Math.max(committed, c.committedBytes());
     }
-    return new Peaks(n, after, before, committed, full, Math.round(pauses), Math.round(fullPauses));
+    return new Peaks(n, after, before, committed, full, Math.round(pauses), Math.round(fullPauses), liveAfterFull);
   }
 
   private static long bytes(String value, String unit) {

@@ -223,8 +223,8 @@ final class ResultsReport {
     }
     line(md, "## Writer heap (Connect worker JVM, -Xmx%s, from its GC log)", h.maxHeap());
     line(md, "");
-    line(md, "| window | collections | peak after GC | peak before GC | peak committed | full GCs | GC pauses (full GCs), share of the window |");
-    line(md, "|---|---:|---:|---:|---:|---:|---:|");
+    line(md, "| window | collections | peak after GC | peak before GC | peak committed | full GCs | live after a full GC (max) | GC pauses (full GCs), share of the window |");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
     peaksRow(md, "whole run", r.wallMillis, h.overall());
     for (BenchResults.NamedPeaks p : h.phases()) {
       peaksRow(md, p.phase(), p.windowMillis(), p.peaks());
@@ -232,13 +232,15 @@ final class ResultsReport {
     line(md, "");
     line(md, "OutOfMemoryError in the worker log: %s. G1 collects the old generation only when it passes its occupancy "
         + "threshold, so the occupancy after a young collection includes old garbage: the peak after GC is an upper bound of the "
-        + "live data; a worker that never needed a full GC (G1's last resort when the heap is exhausted) at -Xmx%s ran within it.", h.outOfMemory() ? "**yes**" : "no", h.maxHeap());
+        + "live data. A full GC leaves only live objects: its result is the writer's live data at that moment. A worker that never needed "
+        + "a full GC (G1's last resort when the heap is exhausted) at -Xmx%s ran within it.", h.outOfMemory() ? "**yes**" : "no", h.maxHeap());
     line(md, "");
   }
 
   private static void peaksRow(StringBuilder md, String name, long windowMillis, HeapProbe.Peaks p) {
-    line(md, "| %s | %d | %s | %s | %s | %d | %s (%s), %.0f%% |", name, p.collections(), mib(p.maxAfterBytes()), mib(p.maxBeforeBytes()),
-        mib(p.maxCommittedBytes()), p.fullCollections(), ms(p.pauseMillis()), ms(p.fullPauseMillis()),
+    line(md, "| %s | %d | %s | %s | %s | %d | %s | %s (%s), %.0f%% |", name, p.collections(), mib(p.maxAfterBytes()), mib(p.maxBeforeBytes()),
+        mib(p.maxCommittedBytes()), p.fullCollections(), p.fullCollections() == 0 ? "–" : mib(p.maxLiveAfterFullBytes()),
+        ms(p.pauseMillis()), ms(p.fullPauseMillis()),
         windowMillis <= 0 ? 0 : 100.0 * p.pauseMillis() / windowMillis);
   }
 
@@ -317,9 +319,10 @@ final class ResultsReport {
       // Within the budget: no OutOfMemoryError and no full collection (G1's last resort when the heap is exhausted).
       boolean within = heapBytes(r.heap.maxHeap()) <= TARGET_HEAP_BYTES && !r.heap.outOfMemory() && r.failure == null
           && r.heap.overall().fullCollections() == 0;
-      line(md, "| writer heap ≤ 1 GiB | ran in -Xmx%s%s; peak after GC %s, peak committed %s, %d full GCs | %s |", r.heap.maxHeap(),
+      line(md, "| writer heap ≤ 1 GiB | ran in -Xmx%s%s; peak after GC %s, peak committed %s, %d full GCs%s | %s |", r.heap.maxHeap(),
           r.heap.outOfMemory() ? " until an OutOfMemoryError" : " to the end", mib(peak), mib(r.heap.overall().maxCommittedBytes()),
-          r.heap.overall().fullCollections(), verdict(within));
+          r.heap.overall().fullCollections(), r.heap.overall().fullCollections() == 0 ? ""
+              : " (live data after them at most " + mib(r.heap.overall().maxLiveAfterFullBytes()) + ")", verdict(within));
     }
     line(md, "");
   }

@@ -31,6 +31,8 @@ class ProbesTest {
     assertThat(all.fullCollections()).isEqualTo(1);
     assertThat(all.pauseMillis()).isEqualTo(134);
     assertThat(all.fullPauseMillis()).isEqualTo(121);
+    assertThat(all.maxLiveAfterFullBytes()).as("what the full GC left").isEqualTo(700L << 20);
+    assertThat(HeapProbe.peaks(gc, 0, 1700000000250L).maxLiveAfterFullBytes()).as("no full GC in the window").isZero();
     assertThat(HeapProbe.peaks(gc, 1700000000150L, 1700000000250L).maxAfterBytes()).isEqualTo(612L << 20);
   }
 

@@ -108,8 +108,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
       .define(COMPACTION_DELETED_FRACTION, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.01, 1.0), Importance.LOW,
           "merge_on_read: a file whose deleted rows reach this fraction is rewritten by its owner between flushes. "
               + "Each rewrite copies the file's live rows, so the default (half) keeps that copying to about two rows per change.")
-      .define(COMPACTION_SMALL_FILES, Type.INT, 4, ConfigDef.Range.atLeast(2), Importance.LOW,
-          "merge_on_read: small files of one workspace are tiered by size in steps of this factor (from 64 KiB);"
+      .define(COMPACTION_SMALL_FILES, Type.INT, 8, ConfigDef.Range.atLeast(2), Importance.LOW,
+          "merge_on_read: small files of one workspace are tiered by size in steps of this factor (from 8 KiB);"
               + " once a tier holds this many files they are rewritten together into one of the next tier.")
       .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
           "merge_on_read: files below this size count as small.")

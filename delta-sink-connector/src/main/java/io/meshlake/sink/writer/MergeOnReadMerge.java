@@ -348,7 +348,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /** Files below this size are all in the lowest tier. */
-  static final long TIER_BASE_BYTES = 64 << 10;
+  static final long TIER_BASE_BYTES = 8 << 10;
 
   static int tier(long sizeBytes, int factor) {
     int tier = 0;

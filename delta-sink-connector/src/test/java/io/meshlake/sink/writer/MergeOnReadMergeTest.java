@@ -170,15 +170,16 @@ class MergeOnReadMergeTest {
 
   @Test
   void smallFileTiersGrowByTheCompactionFactor() {
-    // factor 4 from 64 KiB: [0, 256 KiB) tier 0, [256 KiB, 1 MiB) tier 1, [1 MiB, 4 MiB) tier 2 ...
-    assertThat(MergeOnReadMerge.tier(0, 4)).isZero();
-    assertThat(MergeOnReadMerge.tier(36 << 10, 4)).isZero();
-    assertThat(MergeOnReadMerge.tier((256 << 10) - 1, 4)).isZero();
-    assertThat(MergeOnReadMerge.tier(256 << 10, 4)).isEqualTo(1);
-    assertThat(MergeOnReadMerge.tier(1 << 20, 4)).isEqualTo(2);
-    assertThat(MergeOnReadMerge.tier(7 << 20, 4)).isEqualTo(3);
-    // four full tier-0 files merge into a file of a higher tier, which the next round leaves alone
-    assertThat(MergeOnReadMerge.tier(4 * (200 << 10), 4)).isGreaterThan(MergeOnReadMerge.tier(200 << 10, 4));
+    // factor 8 from 8 KiB: [0, 64 KiB) tier 0, [64 KiB, 512 KiB) tier 1, [512 KiB, 4 MiB) tier 2 ...
+    assertThat(MergeOnReadMerge.tier(0, 8)).isZero();
+    assertThat(MergeOnReadMerge.tier(36 << 10, 8)).isZero();
+    assertThat(MergeOnReadMerge.tier((64 << 10) - 1, 8)).isZero();
+    assertThat(MergeOnReadMerge.tier(64 << 10, 8)).isEqualTo(1);
+    assertThat(MergeOnReadMerge.tier(1 << 20, 8)).isEqualTo(2);
+    assertThat(MergeOnReadMerge.tier(7 << 20, 8)).isEqualTo(3);
+    assertThat(MergeOnReadMerge.tier(32 << 10, 4)).isEqualTo(1);
+    // a full tier of files merges into a file of a higher tier, which the next round leaves alone
+    assertThat(MergeOnReadMerge.tier(8 * (50 << 10), 8)).isGreaterThan(MergeOnReadMerge.tier(50 << 10, 8));
     assertThat(MergeOnReadMerge.tier(Long.MAX_VALUE, 16)).isLessThan(63);
   }
 }

@@ -64,11 +64,14 @@ public final class DataFileWriter implements AutoCloseable {
         builder.withDictionaryEncoding(column, true);
       }
     }
+    // Pages of 256 KiB: parquet-mr allocates a compression buffer of one page per writer, and a
+    // 1 MiB buffer is a humongous object for G1 in a small heap (half a region or more); a writer
+    // that opens thousands of files per minute then spends its time in full collections.
     this.writer = builder
         .withConf(CONF)
         .withCompressionCodec(codec)
         .withRowGroupSize(rowGroupBytes)
-        .withPageSize(1024 * 1024)
+        .withPageSize(256 * 1024)
         .withDictionaryPageSize(64 * 1024)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
