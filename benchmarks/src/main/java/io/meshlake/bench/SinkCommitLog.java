@@ -21,7 +21,14 @@ final class SinkCommitLog {
 
   static final Pattern COMMIT = Pattern.compile(
       "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .*committed (\\d+) events of (.+)-(\\d+) up to offset (\\d+) in (\\d+) ms");
+  static final Pattern OPENED = Pattern.compile(
+      "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .* (.+)-(\\d+) resumes at offset (\\d+)");
   private static final Pattern ERROR = Pattern.compile("^(\\d+) +ERROR +");
+
+  /** A task took a partition (after rebuilding what it needs, e.g. merge_on_read's key locator). */
+  record Opened(long atMillis, String connector, String topic, int partition) {}
+
+  private final List<Opened> opened = new ArrayList<>();
 
   /** One committed batch. */
   record BatchCommit(long atMillis, String connector, int task, int events, String topic, int partition, long offset, long millis) {}
@@ -67,6 +74,8 @@ final class SinkCommitLog {
     if (m.find()) {
       commits.add(new BatchCommit(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
           m.group(5), Integer.parseInt(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8))));
+    } else if ((m = OPENED.matcher(line)).find()) {
+      opened.add(new Opened(Long.parseLong(m.group(1)), m.group(2), m.group(4), Integer.parseInt(m.group(5))));
     } else if (ERROR.matcher(line).find() && errors.size() < 1000) {
       errors.add(line);
     }
@@ -90,6 +99,18 @@ final class SinkCommitLog {
       int partition = p;
       if (upTo[p] >= 0 && commits.stream().noneMatch(c -> c.connector().equals(connector) && c.topic().equals(topic)
           && c.partition() == partition && c.offset() >= upTo[partition])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the connector's tasks have opened each of the topic's partitions at or after {@code sinceMillis}. */
+  synchronized boolean opened(String connector, String topic, int partitions, long sinceMillis) {
+    for (int p = 0; p < partitions; p++) {
+      int partition = p;
+      if (opened.stream().noneMatch(o -> o.connector().equals(connector) && o.topic().equals(topic) && o.partition() == partition
+          && o.atMillis() >= sinceMillis)) {
         return false;
       }
     }

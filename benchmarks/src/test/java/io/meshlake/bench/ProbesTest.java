@@ -63,6 +63,25 @@ class ProbesTest {
   }
 
   @Test
+  void reopenedPartitionsComeFromTheWorkerLog() throws Exception {
+    Path log = dir.resolve("worker.log");
+    StringBuilder lines = new StringBuilder();
+    for (int p = 0; p < 3; p++) {
+      lines.append("1700000001000 INFO  [task-thread-bench-merge-merge-on-read-").append(p).append("] DeltaSinkTask - model.jira_issue-")
+          .append(p).append(" resumes at offset 42 (from the tables' txn for bench-merge-merge-on-read/model.jira_issue/").append(p).append(")\n");
+    }
+    lines.append("1700000000000 INFO  [task-thread-bench-merge-merge-on-read-3] DeltaSinkTask - model.jira_issue-3 resumes at offset 7 (...)\n");
+    Files.writeString(log, lines.toString());
+    SinkCommitLog commits = new SinkCommitLog(log);
+    commits.refresh();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 3, 1700000001000L)).isTrue();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 1700000000000L)).isTrue();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 1700000000500L))
+        .as("partition 3 opened before the reconfiguration only").isFalse();
+    assertThat(commits.opened("bench-merge-copy-on-write", "model.jira_issue", 1, 0)).isFalse();
+  }
+
+  @Test
   void tableCoverageIsTheVisibilityTimeOfTheFirstCommitRecordingEachOffset() throws Exception {
     Path log = Files.createDirectories(dir.resolve("t/_delta_log"));
     commit(log, 0, 1_000, "{\"commitInfo\":{\"timestamp\":990}}", "{\"metaData\":{}}");

@@ -113,8 +113,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
               + " once a tier holds this many files they are rewritten together into one of the next tier.")
       .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
           "merge_on_read: files below this size count as small.")
-      .define(COMPACTION_MAX_BYTES, Type.LONG, 256L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
-          "merge_on_read: at most this many bytes of files rewritten per compaction round (bounds the pause between flushes).")
+      .define(COMPACTION_MAX_BYTES, Type.LONG, 32L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
+          "merge_on_read: at most this many bytes of files rewritten per compaction round (one round follows each flush). It"
+              + " bounds the pause a flush's compaction adds; a round of 32 MiB (~100,000 rows) keeps up with the rewrites"
+              + " 50,000-event batches cause (one to two rows per event) while a burst of due files is spread over several flushes.")
       .define(OFFLOAD_S3_BUCKET, Type.STRING, "", Importance.MEDIUM,
           "The bucket where publishers offload large payloads (s3:// pointers), if any; read with the s3.* settings.");
 
