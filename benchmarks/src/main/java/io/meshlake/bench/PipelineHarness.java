@@ -434,7 +434,7 @@ public final class PipelineHarness {
     long t0 = System.currentTimeMillis();
     long until = t0 + config.phaseTimeout().toMillis();
     commitLog.refresh();
-    while (!commitLog.opened(connector, SinkConnectors.MODEL_TOPIC, PARTITIONS, sinceMillis)) {
+    while (!commitLog.opened(connector, SinkConnectors.MODEL_TOPIC, PARTITIONS, config.tasks(), sinceMillis)) {
       if (System.currentTimeMillis() > until) {
         throw new IllegalStateException("the tasks of " + connector + " did not reopen their partitions within " + config.phaseTimeout());
       }

@@ -25,10 +25,13 @@ final class SinkCommitLog {
       "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .* (.+)-(\\d+) resumes at offset (\\d+)");
   private static final Pattern ERROR = Pattern.compile("^(\\d+) +ERROR +");
 
-  /** A task took a partition (after rebuilding what it needs, e.g. merge_on_read's key locator). */
-  record Opened(long atMillis, String connector, String topic, int partition) {}
+  static final Pattern CLOSED = Pattern.compile(
+      "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .* (.+)-(\\d+) closed \\(");
 
-  private final List<Opened> opened = new ArrayList<>();
+  /** A task took a partition (after rebuilding what it needs, e.g. merge_on_read's key locator), or gave it up. */
+  record Ownership(long atMillis, String connector, int task, String topic, int partition, boolean open) {}
+
+  private final List<Ownership> ownership = new ArrayList<>();
 
   /** One committed batch. */
   record BatchCommit(long atMillis, String connector, int task, int events, String topic, int partition, long offset, long millis) {}
@@ -74,8 +77,9 @@ final class SinkCommitLog {
     if (m.find()) {
       commits.add(new BatchCommit(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
           m.group(5), Integer.parseInt(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8))));
-    } else if ((m = OPENED.matcher(line)).find()) {
-      opened.add(new Opened(Long.parseLong(m.group(1)), m.group(2), m.group(4), Integer.parseInt(m.group(5))));
+    } else if ((m = OPENED.matcher(line)).find() || (m = CLOSED.matcher(line)).find()) {
+      ownership.add(new Ownership(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), m.group(4),
+          Integer.parseInt(m.group(5)), m.pattern() == OPENED));
     } else if (ERROR.matcher(line).find() && errors.size() < 1000) {
       errors.add(line);
     }
@@ -105,16 +109,27 @@ final class SinkCommitLog {
     return true;
   }
 
-  /** Whether the connector's tasks have opened each of the topic's partitions at or after {@code sinceMillis}. */
-  synchronized boolean opened(String connector, String topic, int partitions, long sinceMillis) {
+  /**
+   * Whether the connector's tasks have settled on the topic's partitions since {@code sinceMillis}:
+   * each partition was last opened (not closed) after then, by {@code tasks} different tasks. A
+   * reconfiguration can pass through an interim assignment (some tasks holding two partitions) before
+   * the final one; this waits for the final one to be open.
+   */
+  synchronized boolean opened(String connector, String topic, int partitions, int tasks, long sinceMillis) {
+    java.util.Set<Integer> owners = new java.util.HashSet<>();
     for (int p = 0; p < partitions; p++) {
-      int partition = p;
-      if (opened.stream().noneMatch(o -> o.connector().equals(connector) && o.topic().equals(topic) && o.partition() == partition
-          && o.atMillis() >= sinceMillis)) {
+      Ownership last = null;
+      for (Ownership o : ownership) {
+        if (o.connector().equals(connector) && o.topic().equals(topic) && o.partition() == p) {
+          last = o;
+        }
+      }
+      if (last == null || !last.open() || last.atMillis() < sinceMillis) {
         return false;
       }
+      owners.add(last.task());
     }
-    return true;
+    return owners.size() == Math.min(tasks, partitions);
   }
 
   synchronized List<String> errors() {

@@ -65,20 +65,47 @@ class ProbesTest {
   @Test
   void reopenedPartitionsComeFromTheWorkerLog() throws Exception {
     Path log = dir.resolve("worker.log");
-    StringBuilder lines = new StringBuilder();
-    for (int p = 0; p < 3; p++) {
-      lines.append("1700000001000 INFO  [task-thread-bench-merge-merge-on-read-").append(p).append("] DeltaSinkTask - model.jira_issue-")
-          .append(p).append(" resumes at offset 42 (from the tables' txn for bench-merge-merge-on-read/model.jira_issue/").append(p).append(")\n");
+    String task = "INFO  [task-thread-bench-merge-merge-on-read-";
+    java.util.function.BiFunction<Integer, Integer, String> open = (t, p) -> task + t + "] DeltaSinkTask - model.jira_issue-" + p
+        + " resumes at offset 42 (from the tables' txn for bench-merge-merge-on-read/model.jira_issue/" + p + ")";
+    java.util.function.BiFunction<Integer, Integer, String> close = (t, p) -> task + t + "] DeltaSinkTask - model.jira_issue-" + p
+        + " closed (0 buffered events dropped; the next owner resumes from the tables' txn)";
+    List<String> lines = new java.util.ArrayList<>();
+    // before the reconfiguration: one partition per task
+    for (int p = 0; p < 4; p++) {
+      lines.add("1700000000000 " + open.apply(p, p));
     }
-    lines.append("1700000000000 INFO  [task-thread-bench-merge-merge-on-read-3] DeltaSinkTask - model.jira_issue-3 resumes at offset 7 (...)\n");
-    Files.writeString(log, lines.toString());
+    // an interim assignment: tasks 1 and 2 hold two partitions each
+    for (int p = 0; p < 4; p++) {
+      lines.add("1700000001000 " + close.apply(p, p));
+    }
+    lines.add("1700000002000 " + open.apply(1, 0));
+    lines.add("1700000002000 " + open.apply(1, 1));
+    lines.add("1700000002000 " + open.apply(2, 2));
+    lines.add("1700000002000 " + open.apply(2, 3));
+    Files.writeString(log, String.join("\n", lines) + "\n");
     SinkCommitLog commits = new SinkCommitLog(log);
     commits.refresh();
-    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 3, 1700000001000L)).isTrue();
-    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 1700000000000L)).isTrue();
-    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 1700000000500L))
-        .as("partition 3 opened before the reconfiguration only").isFalse();
-    assertThat(commits.opened("bench-merge-copy-on-write", "model.jira_issue", 1, 0)).isFalse();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 4, 1699999999000L))
+        .as("two tasks hold all four partitions: not the final assignment").isFalse();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 2, 1699999999000L)).isTrue();
+    // the final assignment: one partition per task, the last still opening
+    List<String> more = new java.util.ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      more.add("1700000003000 " + close.apply(p < 2 ? 1 : 2, p));
+    }
+    for (int p = 0; p < 3; p++) {
+      more.add("1700000009000 " + open.apply(p, p));
+    }
+    Files.writeString(log, String.join("\n", more) + "\n", java.nio.file.StandardOpenOption.APPEND);
+    commits.refresh();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 4, 1699999999000L)).as("partition 3 still closed").isFalse();
+    Files.writeString(log, "1700000010000 " + open.apply(3, 3) + "\n", java.nio.file.StandardOpenOption.APPEND);
+    commits.refresh();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 4, 1699999999000L)).isTrue();
+    assertThat(commits.opened("bench-merge-merge-on-read", "model.jira_issue", 4, 4, 1700000009500L))
+        .as("opened before the given time").isFalse();
+    assertThat(commits.opened("bench-merge-copy-on-write", "model.jira_issue", 1, 1, 0)).isFalse();
   }
 
   @Test

@@ -328,7 +328,11 @@ public class DeltaSinkTask extends SinkTask {
   public void close(Collection<TopicPartition> partitions) {
     // Buffered records are dropped, not flushed: the next owner re-reads them from the table's txn.
     for (TopicPartition tp : partitions) {
-      release(buffers.remove(tp));
+      PartitionBuffer buffer = buffers.remove(tp);
+      if (buffer != null) {
+        LOG.info("{} closed ({} buffered events dropped; the next owner resumes from the tables' txn)", tp, buffer.size());
+      }
+      release(buffer);
     }
   }
 
