@@ -315,7 +315,8 @@ public final class PipelineHarness {
     // Flushed by count: a task checks after each poll, so a full batch has flush.max.records plus up to a poll's worth.
     List<SinkCommitLog.BatchCommit> full = batches.stream().filter(b -> b.events() >= config.flushMaxRecords()).toList();
     BenchResults.Throughput t = throughput(changeRecords, at - t0);
-    Double rewritten = sink.eventsWritten() == 0 ? null : sink.rowsRewritten() / (double) sink.eventsWritten();
+    // Copy-on-write's rewrites plus merge_on_read's self-compaction: every row written again.
+    Double rewritten = sink.eventsWritten() == 0 ? null : (sink.rowsRewritten() + sink.rowsCompacted()) / (double) sink.eventsWritten();
     results.merges.add(new BenchResults.Merge(mode, true, null, t, modelRecords, batchStats(full), batchStats(batches), sink, rewritten,
         deltaCommits(refinedWatchers.get(mode), t0, System.currentTimeMillis()), null));
     results.windows.add(window("merge " + mode, t0, at, MERGE_WRITER));

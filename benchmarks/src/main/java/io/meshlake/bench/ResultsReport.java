@@ -188,7 +188,8 @@ final class ResultsReport {
           ms(b.p90Millis()), ms(b.minMillis()), ms(b.maxMillis()), b.count(), b.meanEvents());
     }
     line(md, "");
-    line(md, "Rows rewritten per merged event: the sink's JMX `RowsRewritten` (rows read from files a batch rewrote) over "
+    line(md, "Rows rewritten per merged event: the sink's JMX `RowsRewritten` (rows read from files a batch rewrote) plus "
+        + "`RowsCompacted` (live rows merge_on_read's self-compaction wrote again) over "
         + "`EventsWritten` (model records merged) during the merge phase; compactions: its `Compactions` and `FilesCompacted` "
         + "(merge_on_read's self-compaction) in the same window. A batch's time is the sink's own figure: decoding excluded, "
         + "writing and committing included, and for merge_on_read the self-compaction it runs right after the commit.");

@@ -18,19 +18,19 @@ final class SinkMetricsProbe implements AutoCloseable {
 
   /** A connector's counters at one moment. */
   record SinkTotals(long eventsWritten, long commits, long commitFailures, long rowsRewritten, long filesRewritten,
-      long staleChanges, long badRecords, long compactions, long filesCompacted, long deletedRowsPurged) {
+      long staleChanges, long badRecords, long compactions, long filesCompacted, long deletedRowsPurged, long rowsCompacted) {
 
     SinkTotals minus(SinkTotals earlier) {
       return new SinkTotals(eventsWritten - earlier.eventsWritten, commits - earlier.commits, commitFailures - earlier.commitFailures,
           rowsRewritten - earlier.rowsRewritten, filesRewritten - earlier.filesRewritten, staleChanges - earlier.staleChanges,
           badRecords - earlier.badRecords, compactions - earlier.compactions, filesCompacted - earlier.filesCompacted,
-          deletedRowsPurged - earlier.deletedRowsPurged);
+          deletedRowsPurged - earlier.deletedRowsPurged, rowsCompacted - earlier.rowsCompacted);
     }
   }
 
-  /** The bean's attributes, in {@link SinkTotals} order; sinks without merge_on_read lack the last three (read as 0). */
+  /** The bean's attributes, in {@link SinkTotals} order; a sink without a counter reads as 0. */
   private static final String[] ATTRIBUTES = {"EventsWritten", "Commits", "CommitFailures", "RowsRewritten", "FilesRewritten",
-      "StaleChanges", "BadRecords", "Compactions", "FilesCompacted", "DeletedRowsPurged"};
+      "StaleChanges", "BadRecords", "Compactions", "FilesCompacted", "DeletedRowsPurged", "RowsCompacted"};
 
   private final int port;
   private JMXConnector connector;
@@ -54,7 +54,7 @@ final class SinkMetricsProbe implements AutoCloseable {
           }
         }
       }
-      return new SinkTotals(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9]);
+      return new SinkTotals(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10]);
     } catch (IOException e) {
       close();
       throw new IllegalStateException("could not read the sink's JMX metrics on port " + port + ": " + e, e);

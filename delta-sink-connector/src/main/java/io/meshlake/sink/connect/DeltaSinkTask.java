@@ -253,16 +253,19 @@ public class DeltaSinkTask extends SinkTask {
       long rounds = 0;
       long compactedFiles = 0;
       long purged = 0;
+      long compactedRows = 0;
       for (PartitionBuffer b : buffers.values()) {
         if (b.writer() instanceof MergeBatchWriter m) {
           rounds += m.compactionStats().compactions();
           compactedFiles += m.compactionStats().filesCompacted();
           purged += m.compactionStats().deletedRowsPurged();
+          compactedRows += m.compactionStats().rowsRewritten();
         }
       }
       metrics.compactions.set(rounds);
       metrics.filesCompacted.set(compactedFiles);
       metrics.deletedRowsPurged.set(purged);
+      metrics.rowsCompacted.set(compactedRows);
     }
     LOG.info("committed {} events of {} up to offset {} in {} ms", events, buffer.partition(), buffer.lastOffset(), millis);
   }

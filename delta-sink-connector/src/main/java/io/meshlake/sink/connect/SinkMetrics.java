@@ -27,6 +27,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   final AtomicLong compactions = new AtomicLong();
   final AtomicLong filesCompacted = new AtomicLong();
   final AtomicLong deletedRowsPurged = new AtomicLong();
+  final AtomicLong rowsCompacted = new AtomicLong();
   final AtomicLong lastCommitMillis = new AtomicLong();
   final AtomicLong lastCommitEvents = new AtomicLong();
   final AtomicLong earlyCommits = new AtomicLong();
@@ -109,6 +110,11 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getDeletedRowsPurged() {
     return deletedRowsPurged.get();
+  }
+
+  @Override
+  public long getRowsCompacted() {
+    return rowsCompacted.get();
   }
 
   @Override

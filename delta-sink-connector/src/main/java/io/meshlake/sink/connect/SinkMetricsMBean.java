@@ -31,6 +31,9 @@ public interface SinkMetricsMBean {
 
   long getDeletedRowsPurged();
 
+  /** merge_on_read: live rows self-compaction wrote again (its share of the rows rewritten per event). */
+  long getRowsCompacted();
+
   long getLastCommitMillis();
 
   long getLastCommitEvents();

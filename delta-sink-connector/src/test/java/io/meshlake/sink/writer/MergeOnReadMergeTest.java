@@ -163,6 +163,8 @@ class MergeOnReadMergeTest {
     assertThat(files).anyMatch(f -> f.deletionVector().isPresent());
     assertThat(issues.compactionStats().compactions()).as("self-compaction ran").isPositive();
     assertThat(issues.compactionStats().deletedRowsPurged()).isPositive();
+    assertThat(issues.compactionStats().rowsRewritten()).as("live rows written again by compaction (JMX RowsCompacted)").isPositive();
+    assertThat(issues.compactionStats().filesCompacted()).isGreaterThanOrEqualTo(2 * issues.compactionStats().compactions());
     assertThat(table.transactionVersion(table.latest(), "test/model/0")).contains(offset - 1);
     issues.close();
     labels.close();
