@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The residency control topics, created by whichever needs them first (the router or a
@@ -46,22 +47,41 @@ final class ControlTopics {
         throw new IllegalStateException("interrupted creating " + name, e);
       }
     });
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, residencyTopic);
-    Config config;
-    try {
-      config = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .get(resource);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not read the settings of " + residencyTopic + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
-    }
+    Config config = residencyConfig(admin, residencyTopic, timeout);
     String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
     if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) || policy.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
       throw new IllegalStateException("the residency topic " + residencyTopic + " has cleanup.policy=" + policy
           + ": residency must never expire; set cleanup.policy=compact on it (kafka-configs --alter --entity-type"
           + " topics --entity-name " + residencyTopic + " --add-config cleanup.policy=compact)");
+    }
+  }
+
+  /**
+   * The residency topic's settings. A topic just created may not be known to the broker answering
+   * yet (its metadata is still propagating), so "unknown topic" is retried until the timeout.
+   */
+  private static Config residencyConfig(Admin admin, String residencyTopic, Duration timeout) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, residencyTopic);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read the settings of " + residencyTopic + ": " + e, e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("could not read the settings of " + residencyTopic + " within " + timeout + ": " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
+      }
+      try {
+        Thread.sleep(100); // backoff while the new topic's metadata reaches the broker
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
+      }
     }
   }
 }
