@@ -110,7 +110,7 @@ public final class OwnedTable {
       MergeStrategy.Plan plan = planner.apply(this);
       DeltaTable.Changes changes = plan.changes();
       try {
-        DeltaTable.Committed committed = table.commit(snapshot, changes, txnAppId, lastOffset, boundColumns);
+        DeltaTable.Committed committed = table.commit(snapshot, changes, appId, txnAppId, lastOffset, boundColumns);
         snapshot = committed.snapshot();
         committedOffset = lastOffset;
         if (ownedFiles != null) {

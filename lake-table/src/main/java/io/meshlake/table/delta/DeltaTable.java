@@ -210,11 +210,16 @@ public final class DeltaTable {
    */
   public Committed commit(Snapshot readSnapshot, Changes changes, Optional<String> appId, long txnVersion,
       Map<String, ColumnType.Primitive> boundColumns) throws ConcurrentWriteException {
-    var builder = readSnapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE).withMaxRetries(50);
-    if (appId.isPresent()) {
-      builder = builder.withTransactionId(appId.get(), txnVersion);
-    }
-    Transaction txn = builder.build(engine);
+    return commit(readSnapshot, changes, appId.orElse(null), appId, txnVersion, boundColumns);
+  }
+
+  /**
+   * As {@link #commit(Snapshot, Changes, Optional, long, Map)}, for a writer that owns the files it
+   * changes: {@code writer} names it, so that commits of this process's writers to the same table are
+   * sequenced ({@link CommitSequencer}) instead of conflicting with each other.
+   */
+  public Committed commit(Snapshot readSnapshot, Changes changes, String writer, Optional<String> appId, long txnVersion,
+      Map<String, ColumnType.Primitive> boundColumns) throws ConcurrentWriteException {
     List<Row> actions = new ArrayList<>(changes.adds().size() + changes.removes().size());
     for (TableFile removed : changes.removes()) {
       actions.add(DeltaActions.remove(removed, changes.dataChange()));
@@ -235,11 +240,31 @@ public final class DeltaTable {
       actions.add(DeltaActions.addAction(add));
       added.add(DeltaActions.tableFile(add, boundColumns));
     }
-    return new Committed(commit(txn, actions), added);
+    CommitSequencer sequencer = CommitSequencer.of(path);
+    TransactionCommitResult result;
+    Snapshot committed;
+    synchronized (sequencer) {
+      Snapshot base = sequencer.base(readSnapshot, writer);
+      var builder = base.buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE).withMaxRetries(50);
+      if (appId.isPresent()) {
+        builder = builder.withTransactionId(appId.get(), txnVersion);
+      }
+      Transaction txn = builder.build(engine);
+      result = txn.commit(engine, CloseableIterable.inMemoryIterable(toCloseable(actions)));
+      committed = result.getPostCommitSnapshot().orElseGet(this::latest);
+      sequencer.committed(result.getVersion(), committed, writer);
+    }
+    runHooks(result);
+    return new Committed(committed, added);
   }
 
   private Snapshot commit(Transaction txn, List<Row> actions) {
     TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(toCloseable(actions)));
+    runHooks(result);
+    return result.getPostCommitSnapshot().orElseGet(this::latest);
+  }
+
+  private void runHooks(TransactionCommitResult result) {
     for (PostCommitHook hook : result.getPostCommitHooks()) {
       // Checkpoints and the cheap per-version checksum help every reader; the full checksum and
       // log compaction would re-read the table on the commit path.
@@ -257,7 +282,6 @@ public final class DeltaTable {
         }
       }
     }
-    return result.getPostCommitSnapshot().orElseGet(this::latest);
   }
 
   private static <T> CloseableIterator<T> toCloseable(List<T> list) {

@@ -1,8 +1,8 @@
 package io.meshlake.table.storage;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.defaults.engine.fileio.FileIO;
 import io.delta.kernel.engine.Engine;
+import io.meshlake.table.delta.TableEngine;
 import java.io.IOException;
 
 /**
@@ -27,6 +27,6 @@ public interface TableStore extends FileIO {
   org.apache.parquet.io.InputFile parquetInput(String path) throws IOException;
 
   default Engine engine() {
-    return DefaultEngine.create(this);
+    return TableEngine.create(this);
   }
 }
