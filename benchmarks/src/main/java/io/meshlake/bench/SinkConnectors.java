@@ -78,6 +78,9 @@ final class SinkConnectors {
     c.put("tasks.max", Integer.toString(tasks));
     c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    // The sink reads no headers; Connect's default header converter parses every header's text
+    // (6 % of the merge threads' time in a profile).
+    c.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     c.put("table.root", tableRoot);
     c.put("schema.registry.url", registryUrl);
     c.put("flush.interval.ms", Long.toString(flushIntervalMs));
