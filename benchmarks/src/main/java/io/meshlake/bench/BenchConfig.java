@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param flushMaxRecords flush.max.records of the Merge connectors (the batch size)
  * @param tasks tasks.max of every connector
  * @param workerHeap -Xmx of the Connect worker JVM (the writer)
+ * @param workerJvmOptions more options of the Connect worker JVM (garbage collector settings, say)
  * @param jfr record the worker with JFR and summarize the top frames per phase
  * @param phaseTimeout the longest any wait may take before the run fails
  * @param drainTimeout how long the freshness probe waits for the last event to become visible
@@ -43,6 +44,7 @@ public record BenchConfig(
     int flushMaxRecords,
     int tasks,
     String workerHeap,
+    List<String> workerJvmOptions,
     boolean jfr,
     Duration phaseTimeout,
     Duration drainTimeout,
@@ -63,16 +65,17 @@ public record BenchConfig(
 
   public BenchConfig {
     mergeModes = List.copyOf(mergeModes);
+    workerJvmOptions = List.copyOf(workerJvmOptions);
     phases = phases.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(phases));
     List<String> problems = problems(initialIssues, changeEvents, mergeModes, phases, dataDir, produceRate, freshnessSeconds,
-        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, phaseTimeout, drainTimeout);
+        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, workerJvmOptions, phaseTimeout, drainTimeout);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid benchmark settings:\n  " + String.join("\n  ", problems));
     }
   }
 
   private static List<String> problems(long n, long u, List<String> modes, Set<Phase> phases, Path dataDir, double rate,
-      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, String heap,
+      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, String heap, List<String> jvmOptions,
       Duration phaseTimeout, Duration drainTimeout) {
     List<String> p = new ArrayList<>();
     if (n < 1) {
@@ -120,6 +123,13 @@ public record BenchConfig(
     if (heap == null || !HEAP.matcher(heap).matches()) {
       p.add("--worker-heap must look like 1g or 768m, got " + heap);
     }
+    for (String option : jvmOptions) {
+      if (!option.startsWith("-")) {
+        p.add("--worker-jvm-options: '" + option + "' is not a JVM option (they start with -)");
+      } else if (option.startsWith("-Xmx") || option.startsWith("-XX:MaxHeapSize")) {
+        p.add("--worker-jvm-options: set the worker's heap with --worker-heap, not " + option);
+      }
+    }
     if (phaseTimeout == null || phaseTimeout.isNegative() || phaseTimeout.isZero()) {
       p.add("--phase-timeout must be positive");
     }
@@ -146,6 +156,6 @@ public record BenchConfig(
   /** The small run the test phase executes: correctness only, every phase, a couple of minutes. */
   public static BenchConfig smoke(Path dataDir) {
     return new BenchConfig(2_000, 3_000, KNOWN_MERGE_MODES, EnumSet.allOf(Phase.class), dataDir, 500, 4, 500, 1_000, 1_000,
-        2, "512m", false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
+        2, "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
   }
 }

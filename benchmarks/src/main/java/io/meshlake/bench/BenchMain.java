@@ -63,6 +63,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of the Connect worker (the writer). Default: ${DEFAULT-VALUE}.")
   String workerHeap;
 
+  @Option(names = "--worker-jvm-options", defaultValue = "-XX:+UseParallelGC",
+      description = "More options of the Connect worker JVM, space-separated (the sink README's recommended collector by default;"
+          + " \"\" for the JVM's own choice). Default: ${DEFAULT-VALUE}.")
+  String workerJvmOptions;
+
   @Option(names = "--jfr", description = "Record the worker with JFR and report the top frames per phase.")
   boolean jfr;
 
@@ -81,6 +86,10 @@ public final class BenchMain implements Callable<Integer> {
 
   private String[] args = new String[0];
 
+  private static java.util.List<String> splitOptions(String options) {
+    return options.isBlank() ? java.util.List.of() : java.util.List.of(options.trim().split("\\s+"));
+  }
+
   public static void main(String[] args) {
     BenchMain main = new BenchMain();
     main.args = args;
@@ -97,7 +106,7 @@ public final class BenchMain implements Callable<Integer> {
     BenchConfig config;
     try {
       config = smoke ? BenchConfig.smoke(dir) : new BenchConfig(n, u, mergeModes, parsePhases(), dir, produceRate, freshnessSeconds,
-          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, jfr, Duration.ofMinutes(phaseTimeoutMinutes),
+          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes),
           Duration.ofMinutes(drainTimeoutMinutes), keepData);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());

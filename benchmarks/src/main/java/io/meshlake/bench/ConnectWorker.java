@@ -29,7 +29,7 @@ final class ConnectWorker implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the worker JVM gets. */
-  record Settings(String heap, boolean jfr, String jfrSettings) {}
+  record Settings(String heap, List<String> jvmOptions, boolean jfr, String jfrSettings) {}
 
   private final Process process;
   private final URI rest;
@@ -83,6 +83,7 @@ final class ConnectWorker implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + settings.heap());
     command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(settings.jvmOptions());
     command.add("-Xlog:gc:file=" + gcLog + ":timemillis,uptime");
     command.add("-Dlog4j2.configurationFile=bench-worker-log4j2.xml");
     command.add("-Dcom.sun.management.jmxremote.port=" + jmxPort);

@@ -176,7 +176,7 @@ public final class PipelineHarness {
     Progress.say("broker %s, registry %s, streams topology running; starting the Connect worker (-Xmx%s)",
         kafka.bootstrapServers(), registry.url(), config.workerHeap());
     worker = ConnectWorker.start(dataDir.resolve("worker"), kafka.bootstrapServers(),
-        new ConnectWorker.Settings(config.workerHeap(), config.jfr(), "profile"));
+        new ConnectWorker.Settings(config.workerHeap(), config.workerJvmOptions(), config.jfr(), "profile"));
     connectors = new SinkConnectors(worker, lakeDir.toString(), dataDir.resolve("key-locators").toString(), registry.url(),
         config.tasks());
     offsets = new TopicOffsets(kafka.bootstrapServers());

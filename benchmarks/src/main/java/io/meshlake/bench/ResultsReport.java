@@ -101,7 +101,8 @@ final class ResultsReport {
     line(md, "| load average (1 min) | %.2f at start; %s |", m.loadAverageAtStart(), String.join(", ", r.windows.stream()
         .map(w -> String.format(Locale.ROOT, "%.2f after %s", w.loadAverageAtEnd(), w.name())).toList()));
     line(md, "| layout | broker (KRaft, in-process), schema registry, streams topology and producers in the benchmark JVM; "
-        + "the Connect worker (sink tasks) in its own JVM, -Xmx%s; %d tasks per connector |", r.config.workerHeap(), r.config.tasks());
+        + "the Connect worker (sink tasks) in its own JVM, -Xmx%s%s; %d tasks per connector |", r.config.workerHeap(),
+        r.config.workerJvmOptions().isEmpty() ? "" : " " + String.join(" ", r.config.workerJvmOptions()), r.config.tasks());
     line(md, "");
   }
 
