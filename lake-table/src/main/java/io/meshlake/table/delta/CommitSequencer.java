@@ -23,7 +23,7 @@ final class CommitSequencer {
 
   private static final Map<String, CommitSequencer> TABLES = new ConcurrentHashMap<>();
   /** Commits remembered per table; a writer whose snapshot is older falls back to Kernel's check. */
-  private static final int REMEMBERED = 4096;
+  private static final int REMEMBERED = 256;
 
   /** A commit whose writer is not known may have touched any file: nobody commits past it unchecked. */
   private static final String UNKNOWN = "\u0000unknown";
