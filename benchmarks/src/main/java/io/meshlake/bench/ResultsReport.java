@@ -233,10 +233,16 @@ final class ResultsReport {
       peaksRow(md, p.phase(), p.windowMillis(), p.peaks());
     }
     line(md, "");
-    line(md, "OutOfMemoryError in the worker log: %s. G1 collects the old generation only when it passes its occupancy "
-        + "threshold, so the occupancy after a young collection includes old garbage: the peak after GC is an upper bound of the "
-        + "live data. A full GC leaves only live objects: its result is the writer's live data at that moment. A worker that never needed "
-        + "a full GC (G1's last resort when the heap is exhausted) at -Xmx%s ran within it.", h.outOfMemory() ? "**yes**" : "no", h.maxHeap());
+    boolean parallel = r.config.workerJvmOptions().contains("-XX:+UseParallelGC");
+    line(md, "OutOfMemoryError in the worker log: %s. The occupancy after a young collection includes old garbage (the old "
+        + "generation is collected only %s), so the peak after GC is an upper bound of the live data. A full GC leaves only live "
+        + "objects: its result is the writer's live data at that moment. %s", h.outOfMemory() ? "**yes**" : "no",
+        parallel ? "by full collections, when it fills" : "once it passes G1's occupancy threshold",
+        parallel ? "This worker ran the parallel collector, for which full collections are the normal way to empty the old "
+            + "generation: a worker that finished at -Xmx" + h.maxHeap() + " without OutOfMemoryError ran within it, and the "
+            + "pause share shows what the collector cost."
+            : "A worker that never needed a full GC (G1's last resort when the heap is exhausted) at -Xmx" + h.maxHeap()
+            + " ran within it.");
     line(md, "");
   }
 
