@@ -63,25 +63,24 @@ final class ControlTopics {
   private static Config residencyConfig(Admin admin, String residencyTopic, Duration timeout) {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, residencyTopic);
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read the settings of " + residencyTopic + ": " + e, e);
+    try {
+      while (true) {
+        long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+          return admin.describeConfigs(List.of(resource)).all().get(remainingMillis, TimeUnit.MILLISECONDS).get(resource);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+            throw new IllegalStateException("could not read the settings of " + residencyTopic + ": " + e, e);
+          }
         }
-      } catch (TimeoutException e) {
-        throw new IllegalStateException("could not read the settings of " + residencyTopic + " within " + timeout + ": " + e, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
+        // Poll again shortly: Kafka's admin API has no way to wait for a topic's metadata to propagate.
+        TimeUnit.MILLISECONDS.sleep(Math.min(100, remainingMillis));
       }
-      try {
-        Thread.sleep(100); // backoff while the new topic's metadata reaches the broker
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
-      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not read the settings of " + residencyTopic + " within " + timeout + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the settings of " + residencyTopic, e);
     }
   }
 }
