@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param flushIntervalMs flush.interval.ms of the throughput phases
  * @param flushMaxRecords flush.max.records of the Merge connectors (the batch size)
  * @param tasks tasks.max of every connector
+ * @param streamThreads num.stream.threads of the streams topology
  * @param workerHeap -Xmx of the Connect worker JVM (the writer)
  * @param workerJvmOptions more options of the Connect worker JVM (garbage collector settings, say)
  * @param jfr record the worker with JFR and summarize the top frames per phase
@@ -43,6 +44,7 @@ public record BenchConfig(
     long flushIntervalMs,
     int flushMaxRecords,
     int tasks,
+    int streamThreads,
     String workerHeap,
     List<String> workerJvmOptions,
     boolean jfr,
@@ -68,14 +70,14 @@ public record BenchConfig(
     workerJvmOptions = List.copyOf(workerJvmOptions);
     phases = phases.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(phases));
     List<String> problems = problems(initialIssues, changeEvents, mergeModes, phases, dataDir, produceRate, freshnessSeconds,
-        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, workerJvmOptions, phaseTimeout, drainTimeout);
+        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, workerHeap, workerJvmOptions, phaseTimeout, drainTimeout);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid benchmark settings:\n  " + String.join("\n  ", problems));
     }
   }
 
   private static List<String> problems(long n, long u, List<String> modes, Set<Phase> phases, Path dataDir, double rate,
-      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, String heap, List<String> jvmOptions,
+      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, int streamThreads, String heap, List<String> jvmOptions,
       Duration phaseTimeout, Duration drainTimeout) {
     List<String> p = new ArrayList<>();
     if (n < 1) {
@@ -120,6 +122,9 @@ public record BenchConfig(
     if (tasks < 1 || tasks > PipelineHarness.PARTITIONS) {
       p.add("--tasks must be 1.." + PipelineHarness.PARTITIONS + " (the topics have " + PipelineHarness.PARTITIONS + " partitions), got " + tasks);
     }
+    if (streamThreads < 1 || streamThreads > PipelineHarness.PARTITIONS) {
+      p.add("--stream-threads must be 1.." + PipelineHarness.PARTITIONS + " (a thread beyond one per partition would idle), got " + streamThreads);
+    }
     if (heap == null || !HEAP.matcher(heap).matches()) {
       p.add("--worker-heap must look like 1g or 768m, got " + heap);
     }
@@ -156,6 +161,6 @@ public record BenchConfig(
   /** The small run the test phase executes: correctness only, every phase, a couple of minutes. */
   public static BenchConfig smoke(Path dataDir) {
     return new BenchConfig(2_000, 3_000, KNOWN_MERGE_MODES, EnumSet.allOf(Phase.class), dataDir, 500, 4, 500, 1_000, 1_000,
-        2, "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
+        2, 1, "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
   }
 }

@@ -60,6 +60,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--tasks", defaultValue = "4", description = "tasks.max of every connector (1-4). Default: ${DEFAULT-VALUE}.")
   int tasks;
 
+  @Option(names = "--stream-threads", defaultValue = "2",
+      description = "num.stream.threads of the streams topology (1-4; one per core of this 2-core machine by default). Default: ${DEFAULT-VALUE}.")
+  int streamThreads;
+
   @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of the Connect worker (the writer). Default: ${DEFAULT-VALUE}.")
   String workerHeap;
 
@@ -106,7 +110,7 @@ public final class BenchMain implements Callable<Integer> {
     BenchConfig config;
     try {
       config = smoke ? BenchConfig.smoke(dir) : new BenchConfig(n, u, mergeModes, parsePhases(), dir, produceRate, freshnessSeconds,
-          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, workerHeap, splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes),
+          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, workerHeap, splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes),
           Duration.ofMinutes(drainTimeoutMinutes), keepData);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());

@@ -38,7 +38,10 @@ final class BenchResults {
   /** The freshness probe of one merge mode. */
   record Freshness(String mode, double targetRate, double achievedRate, long produced, long modelRecords, long visible,
       long notVisible, Long p50Millis, Long p90Millis, Long p99Millis, Long maxMillis, long flushIntervalMs,
-      BatchStats batches) {}
+      BatchStats batches, Stage streams, Stage sink) {}
+
+  /** One stage's share of the freshness latency: events measured and their p50 / p99 (ms). */
+  record Stage(long events, Long p50Millis, Long p99Millis) {}
 
   /** The raw table against the produced records. */
   record RawCheck(long produced, long rows, long distinctCoordinates, long missing, long duplicates, long unexpected,

@@ -33,7 +33,8 @@ final class FreshnessProbe {
   }
 
   /** Latencies of the model records in [from[p], to[p]] per partition, from the watcher's commit history. */
-  Latencies measure(String modelTopic, long[] from, long[] to, DeltaLogWatcher watcher, String connector) {
+  Latencies measure(String modelTopic, long[] from, long[] to, DeltaLogWatcher watcher, String connector,
+      ModelArrivals arrivals) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -43,6 +44,8 @@ final class FreshnessProbe {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-freshness");
     watcher.refresh();
     long[] latencies = new long[1024];
+    Split streams = new Split();
+    Split sink = new Split();
     int visible = 0;
     long notVisible = 0;
     long records = 0;
@@ -74,17 +77,50 @@ final class FreshnessProbe {
               latencies = Arrays.copyOf(latencies, visible * 2);
             }
             latencies[visible++] = Math.max(0, at - r.timestamp());
+            long arrived = arrivals.arrivedAt(p, r.offset());
+            if (arrived >= 0) {
+              streams.add(Math.max(0, arrived - r.timestamp()));
+              sink.add(Math.max(0, at - arrived));
+            }
           }
         }
       }
     }
     long[] sorted = Arrays.copyOf(latencies, visible);
     Arrays.sort(sorted);
-    return new Latencies(records, sorted, notVisible);
+    return new Latencies(records, sorted, notVisible, streams.sorted(), sink.sorted());
+  }
+
+  /** Latencies of one stage, for the events whose model record the arrivals reader saw. */
+  private static final class Split {
+    private long[] millis = new long[1024];
+    private int size;
+
+    void add(long value) {
+      if (size == millis.length) {
+        millis = Arrays.copyOf(millis, size * 2);
+      }
+      millis[size++] = value;
+    }
+
+    long[] sorted() {
+      long[] sorted = Arrays.copyOf(millis, size);
+      Arrays.sort(sorted);
+      return sorted;
+    }
   }
 
   /** Sorted latencies (ms) of the visible events, and how many never became visible. */
-  record Latencies(long records, long[] sortedMillis, long notVisible) {
+  record Latencies(long records, long[] sortedMillis, long notVisible, long[] streamsMillis, long[] sinkMillis) {
+    /** The q-quantile (nearest rank) of one stage's sorted latencies; null when none was measured. */
+    static Long stageQuantile(long[] sorted, double q) {
+      if (sorted.length == 0) {
+        return null;
+      }
+      int index = (int) Math.max(0, Math.ceil(q * sorted.length) - 1);
+      return sorted[Math.min(index, sorted.length - 1)];
+    }
+
     /** The q-quantile (nearest rank) over all measured events, counting events never visible as infinitely late; null when it is one of those. */
     Long quantile(double q) {
       long n = records;
