@@ -24,6 +24,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String FLUSH_MAX_RECORDS = "flush.max.records";
   public static final String FLUSH_MAX_BYTES = "flush.max.bytes";
   public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
+  public static final String FLUSH_IDLE_MS = "flush.idle.ms";
   public static final String BUFFER_HEAP_FRACTION = "buffer.heap.fraction";
   public static final String FILE_TARGET_BYTES = "file.target.bytes";
   public static final String ROW_GROUP_BYTES = "parquet.row.group.bytes";
@@ -75,10 +76,14 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "Commit a partition's batch once its record values reach this many bytes.")
       .define(BUFFER_HEAP_FRACTION, Type.DOUBLE, 0.3, ConfigDef.Range.between(0.01, 0.9), Importance.MEDIUM,
           "Share of the worker's maximum heap (-Xmx) that buffered events of all meshlake sink tasks in the worker may hold"
-              + " together (estimated at three times their record bytes). Past it, the task holding the largest buffer"
+              + " together (estimated at three times their record bytes for Merge, once for Append, which holds encoded pages). Past it, the task holding the largest buffer"
               + " commits it before its flush thresholds; the JMX counter EarlyCommits shows how often.")
       .define(FLUSH_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
           "Commit a partition's batch at the latest this long after its first record arrived.")
+      .define(FLUSH_IDLE_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+          "Commit a partition's batch once no record has arrived for it this long (0: never): the end of a burst is"
+              + " written now rather than when flush.interval.ms runs out. A steady stream never idles this long. Checked"
+              + " whenever Connect calls the task, at least every offset.flush.interval.ms.")
       .define(FILE_TARGET_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
           "Roll to a new data file past this size.")
       .define(ROW_GROUP_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
@@ -161,6 +166,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public long flushMaxBytes() {
     return getLong(FLUSH_MAX_BYTES);
+  }
+
+  public Duration flushIdle() {
+    return Duration.ofMillis(getLong(FLUSH_IDLE_MS));
   }
 
   public Duration flushInterval() {

@@ -30,6 +30,14 @@ final class BufferMemory {
     return wireBytes * HEAP_BYTES_PER_WIRE_BYTE + HEAP_BYTES_PER_EVENT;
   }
 
+  /**
+   * Heap an event written straight into the open batch's data files takes: its encoded values in
+   * Parquet pages (compressed once a page fills), at most about its wire size.
+   */
+  static long estimateEncoded(long wireBytes) {
+    return wireBytes;
+  }
+
   void reserve(long bytes) {
     used.addAndGet(bytes);
   }

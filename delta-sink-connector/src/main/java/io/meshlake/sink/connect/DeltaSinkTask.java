@@ -35,9 +35,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -171,11 +173,12 @@ public class DeltaSinkTask extends SinkTask {
   @Override
   public void put(Collection<SinkRecord> records) {
     long now = System.currentTimeMillis();
+    Set<TopicPartition> rewound = new HashSet<>();
     for (SinkRecord record : records) {
       TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
       PartitionBuffer buffer = buffers.get(tp);
-      if (buffer == null) {
-        continue; // revoked while the batch was in flight
+      if (buffer == null || rewound.contains(tp)) {
+        continue; // revoked while the batch was in flight, or rewound: the consumer delivers these again
       }
       long offset = record.kafkaOffset();
       if (offset <= buffer.durableOffset()) {
@@ -189,13 +192,22 @@ public class DeltaSinkTask extends SinkTask {
             + " on the connector (got " + value.getClass().getName() + ")");
       }
       byte[] bytes = (byte[]) value;
+      SinkEvent event;
       try {
-        SinkEvent event = decoder.decode(bytes, record.topic(), record.kafkaPartition(), offset, record.timestamp());
-        buffer.add(event, bytes.length, now);
+        event = decoder.decode(bytes, record.topic(), record.kafkaPartition(), offset, record.timestamp());
       } catch (BadRecordException bad) {
         metrics.badRecords.incrementAndGet();
         LOG.debug("{} offset {} to the dead-letter topic: {}", tp, offset, bad.getMessage());
         buffer.addDeadLetter(offset, deadLetters.report(record, bad), now);
+        continue;
+      }
+      try {
+        buffer.add(event, bytes.length, now);
+      } catch (RuntimeException e) {
+        // The open batch (e.g. a data file being written) failed: not bad input. Drop the batch and
+        // rewind like a failed commit; this call's later records of the partition come again.
+        recover(buffer, e);
+        rewound.add(tp);
       }
     }
     flushDue(now);
@@ -203,7 +215,7 @@ public class DeltaSinkTask extends SinkTask {
 
   private void flushDue(long now) {
     for (PartitionBuffer buffer : new ArrayList<>(buffers.values())) {
-      if (buffer.due(now, config.flushMaxRecords(), config.flushMaxBytes(), config.flushInterval())) {
+      if (buffer.due(now, config.flushMaxRecords(), config.flushMaxBytes(), config.flushInterval(), config.flushIdle())) {
         commit(buffer);
       }
     }
@@ -233,7 +245,7 @@ public class DeltaSinkTask extends SinkTask {
     long started = System.nanoTime();
     int events = buffer.size();
     try {
-      buffer.writer().write(buffer.events(), buffer.lastOffset());
+      buffer.writer().commit(buffer.lastOffset());
     } catch (RuntimeException e) {
       recover(buffer, e);
       return;
@@ -271,18 +283,19 @@ public class DeltaSinkTask extends SinkTask {
   }
 
   /**
-   * A failed commit may or may not have reached the log. The table is the source of truth: drop the
-   * batch, re-read how far the table has this partition, and rewind the consumer there. A failure
-   * that keeps repeating fails the task, visibly, instead of spinning.
+   * A failed commit may or may not have reached the log, and a batch whose files failed to write is
+   * unusable. The table is the source of truth: drop the batch, re-read how far the table has this
+   * partition, and rewind the consumer there. A failure that keeps repeating fails the task,
+   * visibly, instead of spinning.
    */
   private void recover(PartitionBuffer buffer, RuntimeException failure) {
     metrics.commitFailures.incrementAndGet();
     TopicPartition tp = buffer.partition();
     if (++consecutiveFailures > MAX_CONSECUTIVE_FAILURES) {
-      throw new ConnectException("commits of " + tp + " failed " + consecutiveFailures + " times in a row; last: "
+      throw new ConnectException("writing batches of " + tp + " failed " + consecutiveFailures + " times in a row; last: "
           + failure.getMessage(), failure);
     }
-    LOG.error("commit of {} up to offset {} failed ({} in a row); re-reading the table's txn and rewinding",
+    LOG.error("writing the batch of {} (up to offset {}) failed ({} in a row); re-reading the table's txn and rewinding",
         tp, buffer.lastOffset(), consecutiveFailures, failure);
     release(buffer);
     BatchWriter writer = writerFor(tp, appId(tp));

@@ -10,19 +10,22 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One assigned partition's records since its last commit, and when to commit them: by count, by
- * bytes, or by age of the oldest. Bad records are not buffered but their offsets are, so the commit
- * moves past them once their dead-letter writes are acknowledged.
+ * bytes, or by age of the oldest. Events go to the partition's writer, which holds the open batch
+ * (decoded events for a merge, data files being written for an append). Bad records are not
+ * buffered but their offsets are, so the commit moves past them once their dead-letter writes are
+ * acknowledged.
  */
 final class PartitionBuffer {
 
   private final TopicPartition partition;
   private final BatchWriter writer;
-  private final List<SinkEvent> events = new ArrayList<>();
+  private int events;
   private final List<Future<Void>> deadLetters = new ArrayList<>();
   private final BufferMemory memory;
   private long bytes;
   private long heapBytes;
   private long firstAtMillis = -1;
+  private long lastAtMillis = -1;
   private long lastOffset = -1;
   private long durableOffset;
 
@@ -42,9 +45,11 @@ final class PartitionBuffer {
     return writer;
   }
 
+  /** Hands the event to the writer's open batch; a writer failure propagates (the batch is then unusable). */
   void add(SinkEvent event, long sizeBytes, long nowMillis) {
-    events.add(event);
-    long heap = BufferMemory.estimate(sizeBytes);
+    writer.add(event);
+    events++;
+    long heap = writer.holdsDecodedEvents() ? BufferMemory.estimate(sizeBytes) : BufferMemory.estimateEncoded(sizeBytes);
     heapBytes += heap;
     memory.reserve(heap);
     touch(event.offset(), sizeBytes, nowMillis);
@@ -66,15 +71,22 @@ final class PartitionBuffer {
     if (firstAtMillis < 0) {
       firstAtMillis = nowMillis;
     }
+    lastAtMillis = nowMillis;
     bytes += sizeBytes;
     lastOffset = Math.max(lastOffset, offset);
   }
 
   boolean due(long nowMillis, int maxRecords, long maxBytes, Duration maxAge) {
+    return due(nowMillis, maxRecords, maxBytes, maxAge, Duration.ZERO);
+  }
+
+  /** @param idle commit once no record arrived for this long; zero never */
+  boolean due(long nowMillis, int maxRecords, long maxBytes, Duration maxAge, Duration idle) {
     if (lastOffset <= durableOffset) {
       return false;
     }
-    return events.size() >= maxRecords || bytes >= maxBytes || nowMillis - firstAtMillis >= maxAge.toMillis();
+    return events >= maxRecords || bytes >= maxBytes || nowMillis - firstAtMillis >= maxAge.toMillis()
+        || (!idle.isZero() && nowMillis - lastAtMillis >= idle.toMillis());
   }
 
   /** Estimated heap the buffered events hold. */
@@ -83,10 +95,6 @@ final class PartitionBuffer {
   }
 
   int size() {
-    return events.size();
-  }
-
-  List<SinkEvent> events() {
     return events;
   }
 
@@ -110,16 +118,18 @@ final class PartitionBuffer {
 
   /** Drops what is buffered (the partition is revoked or rewound) and leaves the worker's account. */
   void discard() {
+    writer.discard();
     clear();
     memory.partitionClosed();
   }
 
   private void clear() {
-    events.clear();
+    events = 0;
     deadLetters.clear();
     memory.release(heapBytes);
     heapBytes = 0;
     bytes = 0;
     firstAtMillis = -1;
+    lastAtMillis = -1;
   }
 }

@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * Appends every event verbatim to the raw table of its entity (one table per entity of the domain).
- * Each table records the partition's offset in its own commit; after a crash a table that is
- * already ahead skips what it has.
+ * Events are written to the open batch's data files as they arrive (one file set per table and
+ * workspace), so a batch holds encoded Parquet pages rather than decoded events; the commit closes
+ * the files and adds them. Each table records the partition's offset in its own commit; after a
+ * crash a table that is already ahead skips what it has.
  */
 public final class AppendBatchWriter implements BatchWriter {
 
@@ -19,6 +21,8 @@ public final class AppendBatchWriter implements BatchWriter {
   private final Map<Integer, OwnedTable> tables;
   private final int kafkaPartition;
   private final WriterSettings settings;
+  /** The open batch's files, per entity type and workspace. */
+  private final Map<Integer, Map<String, DataFiles>> open = new HashMap<>();
 
   public AppendBatchWriter(Map<Integer, RawTableLayout> layouts, Map<Integer, OwnedTable> tables, int kafkaPartition,
       WriterSettings settings) {
@@ -44,45 +48,64 @@ public final class AppendBatchWriter implements BatchWriter {
   }
 
   @Override
-  public void write(List<SinkEvent> events, long lastOffset) {
-    long receivedAt = System.currentTimeMillis() * 1000L;
-    Map<Integer, Map<String, List<Object[]>>> rows = new HashMap<>();
-    for (SinkEvent event : events) {
-      int type = event.manifest().entityType();
-      RawTableLayout layout = layouts.get(type);
-      if (layout == null || event.offset() <= tables.get(type).committedOffset()) {
-        continue;
-      }
-      rows.computeIfAbsent(type, t -> new LinkedHashMap<>())
-          .computeIfAbsent(event.workspace(), w -> new ArrayList<>())
-          .add(layout.layout().fileRow(layout.row(event, receivedAt)));
+  public boolean holdsDecodedEvents() {
+    return false;
+  }
+
+  @Override
+  public void add(SinkEvent event) {
+    int type = event.manifest().entityType();
+    RawTableLayout layout = layouts.get(type);
+    if (layout == null || !pending(event)) {
+      return;
     }
-    for (Map.Entry<Integer, OwnedTable> entry : tables.entrySet()) {
-      OwnedTable table = entry.getValue();
-      if (lastOffset <= table.committedOffset()) {
-        continue;
+    OwnedTable table = tables.get(type);
+    DataFiles files = open.computeIfAbsent(type, t -> new LinkedHashMap<>()).computeIfAbsent(event.workspace(),
+        ws -> new DataFiles(table.table(), layout.layout(), ws, kafkaPartition, table.ownerTags(), settings));
+    // Received = written into the batch, which is when the sink took the record from Kafka.
+    files.writeFileRow(layout.layout().fileRow(layout.row(event, System.currentTimeMillis() * 1000L)));
+    files.endGroup();
+  }
+
+  @Override
+  public void commit(long lastOffset) {
+    try {
+      for (Map.Entry<Integer, OwnedTable> entry : tables.entrySet()) {
+        OwnedTable table = entry.getValue();
+        Map<String, DataFiles> tableFiles = open.remove(entry.getKey());
+        if (lastOffset <= table.committedOffset()) {
+          abort(tableFiles);
+          continue;
+        }
+        boolean lagging = lastOffset - table.committedOffset() >= settings.txnLagRecords() || table.committedOffset() < 0;
+        if (tableFiles == null && !lagging) {
+          continue;
+        }
+        List<NewFile> files = new ArrayList<>();
+        if (tableFiles != null) {
+          for (DataFiles ws : tableFiles.values()) {
+            files.addAll(ws.finish());
+          }
+        }
+        // The files are written once; a commit retried after a conflict adds the same files.
+        table.commit(t -> MergeStrategy.Plan.of(DeltaTable.Changes.of(files, List.of())), lastOffset);
       }
-      Map<String, List<Object[]>> tableRows = rows.getOrDefault(entry.getKey(), Map.of());
-      boolean lagging = lastOffset - table.committedOffset() >= settings.txnLagRecords() || table.committedOffset() < 0;
-      if (tableRows.isEmpty() && !lagging) {
-        continue;
-      }
-      TableLayout layout = layouts.get(entry.getKey()).layout();
-      table.commit(t -> MergeStrategy.Plan.of(DeltaTable.Changes.of(writeFiles(t, layout, tableRows), List.of())), lastOffset);
+    } finally {
+      discard();
     }
   }
 
-  private List<NewFile> writeFiles(OwnedTable table, TableLayout layout, Map<String, List<Object[]>> rowsByWorkspace) {
-    List<NewFile> files = new ArrayList<>();
-    for (Map.Entry<String, List<Object[]>> ws : rowsByWorkspace.entrySet()) {
-      try (DataFiles out = new DataFiles(table.table(), layout, ws.getKey(), kafkaPartition, table.ownerTags(), settings)) {
-        for (Object[] row : ws.getValue()) {
-          out.writeFileRow(row);
-          out.endGroup();
-        }
-        files.addAll(out.finish());
-      }
+  @Override
+  public void discard() {
+    for (Map<String, DataFiles> tableFiles : open.values()) {
+      abort(tableFiles);
     }
-    return files;
+    open.clear();
+  }
+
+  private static void abort(Map<String, DataFiles> tableFiles) {
+    if (tableFiles != null) {
+      tableFiles.values().forEach(DataFiles::abort);
+    }
   }
 }

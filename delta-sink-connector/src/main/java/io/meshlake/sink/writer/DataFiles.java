@@ -92,6 +92,37 @@ public final class DataFiles implements AutoCloseable {
     return written;
   }
 
+  /**
+   * Abandons what this writer wrote: the files were never committed, so no snapshot refers to them;
+   * they are deleted so they do not wait for a vacuum. Best effort: a file left behind is garbage, not data.
+   */
+  public void abort() {
+    List<String> paths = new ArrayList<>();
+    written.forEach(f -> paths.add(table.store().qualify(table.path() + "/" + f.file().relativePath())));
+    if (current != null) {
+      try {
+        current.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the file is being abandoned; a half-written one is deleted below or left as garbage
+      }
+      paths.add(current.qualifiedPath());
+      current = null;
+    }
+    written.clear();
+    for (String path : paths) {
+      try {
+        table.store().delete(path);
+      } catch (IOException | RuntimeException ignored) {
+        // left for vacuum: nothing refers to it
+      }
+    }
+  }
+
+  /** Whether a row was written since this writer was created. */
+  public boolean isEmpty() {
+    return current == null && written.isEmpty();
+  }
+
   @Override
   public void close() {
     finish();

@@ -23,6 +23,8 @@ public final class MergeBatchWriter implements BatchWriter {
   private final RowFunction model;
   private final Map<String, ProtobufFlattener> flatteners = new HashMap<>();
   private final MergeStrategy strategy;
+  /** The open batch: per workspace, the newest event's rows per key (a merge writes once it has all of it). */
+  private Map<String, SortedMap<String, GroupOp>> batch = new HashMap<>();
 
   public MergeBatchWriter(OwnedTable table, MergeLayout layout, RowFunction model, MergeStrategy strategy) {
     this.table = table;
@@ -42,23 +44,43 @@ public final class MergeBatchWriter implements BatchWriter {
   }
 
   @Override
-  public void write(List<SinkEvent> events, long lastOffset) {
-    if (lastOffset <= table.committedOffset()) {
+  public boolean holdsDecodedEvents() {
+    return true;
+  }
+
+  /**
+   * Turns the event into its table rows now and keeps only the newest event per key: the batch holds
+   * one group of rows per entity, and the decoded event is garbage at once.
+   */
+  @Override
+  public void add(SinkEvent event) {
+    if (!pending(event)) {
       return;
     }
-    Map<String, SortedMap<String, GroupOp>> ops = new HashMap<>();
-    for (SinkEvent event : events) {
-      if (!pending(event)) {
-        continue;
-      }
-      SortedMap<String, GroupOp> workspaceOps = ops.computeIfAbsent(event.workspace(), w -> new TreeMap<>());
-      GroupOp previous = workspaceOps.get(event.resourceAri());
-      if (previous != null && !event.newerThan(previous.generation(), previous.version())) {
-        continue;
-      }
-      workspaceOps.put(event.resourceAri(), toOp(event));
+    SortedMap<String, GroupOp> workspaceOps = batch.computeIfAbsent(event.workspace(), w -> new TreeMap<>());
+    GroupOp previous = workspaceOps.get(event.resourceAri());
+    if (previous != null && !event.newerThan(previous.generation(), previous.version())) {
+      return;
     }
-    table.commit(t -> strategy.plan(t, layout, ops), lastOffset);
+    workspaceOps.put(event.resourceAri(), toOp(event));
+  }
+
+  @Override
+  public void discard() {
+    batch.clear();
+  }
+
+  @Override
+  public void commit(long lastOffset) {
+    try {
+      if (lastOffset <= table.committedOffset()) {
+        return;
+      }
+      Map<String, SortedMap<String, GroupOp>> ops = batch;
+      table.commit(t -> strategy.plan(t, layout, ops), lastOffset);
+    } finally {
+      batch = new HashMap<>();
+    }
     // Self-compaction runs between flushes, by the owner, on its own files: no other writer needed.
     if (strategy.maintenanceDue()) {
       table.commitMaintenance(t -> strategy.maintenance(t, layout));

@@ -5,22 +5,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshlake.sink.writer.BatchWriter;
 import io.meshlake.sink.writer.SinkEvent;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** The worker-wide account of buffered events: reserved on add, released on commit and on revoke. */
 class BufferMemoryTest {
 
-  static final BatchWriter NOOP = new BatchWriter() {
+  static final BatchWriter NOOP = new CountingWriter(true);
+
+  /** A writer that only counts what it is given. */
+  static final class CountingWriter implements BatchWriter {
+    final boolean holdsDecoded;
+    int added;
+    int discarded;
+
+    CountingWriter(boolean holdsDecoded) {
+      this.holdsDecoded = holdsDecoded;
+    }
+
     @Override
     public long resumeOffset() {
       return 0;
     }
 
     @Override
-    public void write(List<SinkEvent> events, long lastOffset) {}
-  };
+    public void add(SinkEvent event) {
+      added++;
+    }
+
+    @Override
+    public boolean holdsDecodedEvents() {
+      return holdsDecoded;
+    }
+
+    @Override
+    public void commit(long lastOffset) {}
+
+    @Override
+    public void discard() {
+      discarded++;
+    }
+  }
 
   static SinkEvent event(long offset) {
     return new SinkEvent(null, null, "ws", null, "t", 0, offset, 0L);
@@ -46,6 +71,40 @@ class BufferMemoryTest {
     b.discard();
     assertThat(memory.used()).isZero();
     assertThat(memory.partitions()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriterThatWritesAsEventsArriveIsChargedTheirEncodedSizeAndDropsItsBatchOnDiscard() {
+    BufferMemory memory = new BufferMemory();
+    CountingWriter streaming = new CountingWriter(false);
+    PartitionBuffer buffer = new PartitionBuffer(new TopicPartition("t", 0), streaming, memory);
+    for (int i = 0; i < 10; i++) {
+      buffer.add(event(i), 1_000, 0);
+    }
+    assertThat(streaming.added).isEqualTo(10);
+    assertThat(buffer.size()).isEqualTo(10);
+    assertThat(buffer.heapBytes()).isEqualTo(10 * BufferMemory.estimateEncoded(1_000))
+        .isLessThan(10 * BufferMemory.estimate(1_000));
+    buffer.discard();
+    assertThat(streaming.discarded).isEqualTo(1);
+    assertThat(memory.used()).isZero();
+  }
+
+  @Test
+  void aBatchIsDueOnceItsPartitionIdlesButNotWhileRecordsKeepArriving() {
+    PartitionBuffer buffer = new PartitionBuffer(new TopicPartition("t", 0), NOOP, new BufferMemory());
+    Duration interval = Duration.ofSeconds(10);
+    Duration idle = Duration.ofSeconds(2);
+    for (int i = 0; i < 8; i++) {
+      buffer.add(event(i), 100, i * 1_000L); // one record a second: never idle for 2 s
+      assertThat(buffer.due(i * 1_000L + 1_500, 50_000, Long.MAX_VALUE, interval, idle)).isFalse();
+    }
+    assertThat(buffer.due(7_000 + 1_999, 50_000, Long.MAX_VALUE, interval, idle)).isFalse();
+    assertThat(buffer.due(7_000 + 2_000, 50_000, Long.MAX_VALUE, interval, idle)).as("2 s since the last record").isTrue();
+    assertThat(buffer.due(7_000 + 2_000, 50_000, Long.MAX_VALUE, interval, Duration.ZERO)).as("idle flush off").isFalse();
+    assertThat(buffer.due(10_000, 50_000, Long.MAX_VALUE, interval, Duration.ZERO)).as("the interval still applies").isTrue();
+    buffer.committed();
+    assertThat(buffer.due(60_000, 50_000, Long.MAX_VALUE, interval, idle)).as("nothing buffered").isFalse();
   }
 
   @Test

@@ -1,0 +1,116 @@
+package io.meshlake.sink.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshlake.contracts.jira.v1.IssueStatus;
+import io.meshlake.table.delta.DeltaTable;
+import io.meshlake.table.delta.TableScanner;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.LocalTableStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Raw append writes events into data files as they arrive: nothing is visible before the commit, a
+ * discarded batch leaves no files, and what a table already records is not written again.
+ */
+class AppendBatchWriterTest {
+
+  // Small files, so a batch rolls files within a workspace.
+  static final WriterSettings SETTINGS = new WriterSettings(16 << 10, 1 << 20, 3, Duration.ofMillis(10), 1_000);
+
+  @TempDir Path dir;
+
+  record Setup(AppendBatchWriter writer, DeltaTable table) {}
+
+  Setup open(LocalTableStore store) {
+    RawTableLayout layout = new RawTableLayout(MergeOnReadMergeTest.CATALOG.byEntityType(1).orElseThrow());
+    DeltaTable table = DeltaTable.openOrCreate(store, "raw_jira_issue", layout.layout().schema(), layout.layout().partitionColumns(),
+        DeltaTable.defaultProperties(10));
+    OwnedTable owned = new OwnedTable(table, "test/facsimile.jira/0", Map.of(), false, 3, Duration.ofMillis(10));
+    return new Setup(new AppendBatchWriter(Map.of(1, layout), Map.of(1, owned), 0, SETTINGS), table);
+  }
+
+  static SinkEvent event(long offset) {
+    String workspace = "ws" + (offset % 3);
+    return MergeOnReadMergeTest.event(new MergeOnReadMergeTest.Change(workspace, "I-" + offset, offset + 1, false,
+        List.of("a", "b"), IssueStatus.ISSUE_STATUS_OPEN), offset);
+  }
+
+  static List<Long> offsets(DeltaTable table) {
+    TableSchema s = table.schema();
+    List<Long> offsets = new ArrayList<>();
+    for (Object[] r : TableScanner.readAll(table)) {
+      offsets.add((Long) r[s.indexOf("_kafka_offset")]);
+    }
+    offsets.sort(null);
+    return offsets;
+  }
+
+  static long parquetFiles(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_delta_log")).count();
+    }
+  }
+
+  @Test
+  void eventsAreWrittenAsTheyArriveAndBecomeVisibleAtTheCommitOnly() throws IOException {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    Setup s = open(store);
+    for (long offset = 0; offset < 3_000; offset++) {
+      s.writer().add(event(offset));
+    }
+    assertThat(parquetFiles(dir.resolve("lake"))).as("files the open batch rolled past the target size are on disk").isGreaterThan(0);
+    assertThat(offsets(s.table())).as("but no snapshot refers to them").isEmpty();
+
+    s.writer().commit(2_999);
+    assertThat(offsets(s.table())).hasSize(3_000).startsWith(0L).endsWith(2_999L).doesNotHaveDuplicates();
+    assertThat(s.table().transactionVersion(s.table().latest(), "test/facsimile.jira/0")).contains(2_999L);
+    assertThat(s.writer().resumeOffset()).isEqualTo(3_000);
+
+    // Re-delivered events the table already records are not written again.
+    for (long offset = 2_950; offset < 3_010; offset++) {
+      s.writer().add(event(offset));
+    }
+    s.writer().commit(3_009);
+    assertThat(offsets(s.table())).hasSize(3_010).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aDiscardedBatchLeavesNoFilesAndNoCommit() throws IOException {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    Setup s = open(store);
+    for (long offset = 0; offset < 100; offset++) {
+      s.writer().add(event(offset));
+    }
+    s.writer().commit(99);
+    long committedFiles = parquetFiles(dir.resolve("lake"));
+    long versionBefore = s.table().latest().getVersion();
+
+    for (long offset = 100; offset < 3_000; offset++) {
+      s.writer().add(event(offset));
+    }
+    assertThat(parquetFiles(dir.resolve("lake"))).as("rolled files of the open batch").isGreaterThan(committedFiles);
+    s.writer().discard();
+    assertThat(parquetFiles(dir.resolve("lake"))).as("the open batch's files are deleted").isEqualTo(committedFiles);
+    assertThat(s.table().latest().getVersion()).isEqualTo(versionBefore);
+    assertThat(offsets(s.table())).hasSize(100);
+
+    // The partition is read again from the table's txn and written once.
+    Setup reopened = open(store);
+    assertThat(reopened.writer().resumeOffset()).isEqualTo(100);
+    for (long offset = 100; offset < 3_000; offset++) {
+      reopened.writer().add(event(offset));
+    }
+    reopened.writer().commit(2_999);
+    assertThat(offsets(reopened.table())).hasSize(3_000).doesNotHaveDuplicates();
+  }
+}
