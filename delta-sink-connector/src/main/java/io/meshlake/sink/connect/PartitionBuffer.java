@@ -10,10 +10,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One assigned partition's records since its last commit, and when to commit them: by count, by
- * bytes, or by age of the oldest. Events go to the partition's writer, which holds the open batch
- * (decoded events for a merge, data files being written for an append). Bad records are not
- * buffered but their offsets are, so the commit moves past them once their dead-letter writes are
- * acknowledged.
+ * bytes, by age of the oldest, or once the partition idles. Events go to the partition's writer,
+ * which holds the open batch (the newest rows per entity for a merge, data files being written for
+ * an append). Bad records are not buffered but their offsets are, so the commit moves past them
+ * once their dead-letter writes are acknowledged.
  */
 final class PartitionBuffer {
 
