@@ -66,7 +66,10 @@ final class ModelArrivals implements AutoCloseable {
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      failure = e;
+      synchronized (this) {
+        failure = e;
+        notifyAll();
+      }
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
@@ -84,21 +87,24 @@ final class ModelArrivals implements AutoCloseable {
     }
     times[index] = at;
     read[partition] = Math.max(read[partition], index + 1L);
+    notifyAll();
   }
 
   /** Waits (up to the timeout) until every partition was read past {@code to[p]}; false when it was not. */
-  boolean awaitRead(long[] to, Duration timeout) throws InterruptedException {
+  synchronized boolean awaitRead(long[] to, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    while (!caughtUp(to)) {
       if (failure != null) {
         throw failure;
       }
-      if (caughtUp(to)) {
-        return true;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
       }
-      Thread.sleep(50); // poll interval of a bounded wait for another thread's progress
+      // Woken by every record the reader stores, and by its failure.
+      wait(Math.max(1, left / 1_000_000));
     }
-    return caughtUp(to);
+    return true;
   }
 
   private synchronized boolean caughtUp(long[] to) {

@@ -76,10 +76,6 @@ final class PartitionBuffer {
     lastOffset = Math.max(lastOffset, offset);
   }
 
-  boolean due(long nowMillis, int maxRecords, long maxBytes, Duration maxAge) {
-    return due(nowMillis, maxRecords, maxBytes, maxAge, Duration.ZERO);
-  }
-
   /** @param idle commit once no record arrived for this long; zero never */
   boolean due(long nowMillis, int maxRecords, long maxBytes, Duration maxAge, Duration idle) {
     if (lastOffset <= durableOffset) {

@@ -126,6 +126,6 @@ class BufferMemoryTest {
     assertThat(memory.mustRelease(small.heapBytes(), budget)).as("20 events < half the budget").isFalse();
     big.committed();
     assertThat(memory.mustRelease(small.heapBytes(), budget)).isFalse();
-    assertThat(big.due(0, 50_000, Long.MAX_VALUE, Duration.ofHours(1))).isFalse();
+    assertThat(big.due(0, 50_000, Long.MAX_VALUE, Duration.ofHours(1), Duration.ZERO)).isFalse();
   }
 }

@@ -45,6 +45,13 @@ class AppendBatchWriterTest {
         List.of("a", "b"), IssueStatus.ISSUE_STATUS_OPEN), offset);
   }
 
+  /** Adds the events of offsets [from, to) to the open batch. */
+  static void addRange(AppendBatchWriter writer, long from, long to) {
+    for (long offset = from; offset < to; offset++) {
+      writer.add(event(offset));
+    }
+  }
+
   static List<Long> offsets(DeltaTable table) {
     TableSchema s = table.schema();
     List<Long> offsets = new ArrayList<>();
@@ -65,9 +72,7 @@ class AppendBatchWriterTest {
   void eventsAreWrittenAsTheyArriveAndBecomeVisibleAtTheCommitOnly() throws IOException {
     LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
     Setup s = open(store);
-    for (long offset = 0; offset < 3_000; offset++) {
-      s.writer().add(event(offset));
-    }
+    addRange(s.writer(), 0, 3_000);
     assertThat(parquetFiles(dir.resolve("lake"))).as("files the open batch rolled past the target size are on disk").isGreaterThan(0);
     assertThat(offsets(s.table())).as("but no snapshot refers to them").isEmpty();
 
@@ -77,9 +82,7 @@ class AppendBatchWriterTest {
     assertThat(s.writer().resumeOffset()).isEqualTo(3_000);
 
     // Re-delivered events the table already records are not written again.
-    for (long offset = 2_950; offset < 3_010; offset++) {
-      s.writer().add(event(offset));
-    }
+    addRange(s.writer(), 2_950, 3_010);
     s.writer().commit(3_009);
     assertThat(offsets(s.table())).hasSize(3_010).doesNotHaveDuplicates();
   }
@@ -88,16 +91,12 @@ class AppendBatchWriterTest {
   void aDiscardedBatchLeavesNoFilesAndNoCommit() throws IOException {
     LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
     Setup s = open(store);
-    for (long offset = 0; offset < 100; offset++) {
-      s.writer().add(event(offset));
-    }
+    addRange(s.writer(), 0, 100);
     s.writer().commit(99);
     long committedFiles = parquetFiles(dir.resolve("lake"));
     long versionBefore = s.table().latest().getVersion();
 
-    for (long offset = 100; offset < 3_000; offset++) {
-      s.writer().add(event(offset));
-    }
+    addRange(s.writer(), 100, 3_000);
     assertThat(parquetFiles(dir.resolve("lake"))).as("rolled files of the open batch").isGreaterThan(committedFiles);
     s.writer().discard();
     assertThat(parquetFiles(dir.resolve("lake"))).as("the open batch's files are deleted").isEqualTo(committedFiles);
@@ -107,9 +106,7 @@ class AppendBatchWriterTest {
     // The partition is read again from the table's txn and written once.
     Setup reopened = open(store);
     assertThat(reopened.writer().resumeOffset()).isEqualTo(100);
-    for (long offset = 100; offset < 3_000; offset++) {
-      reopened.writer().add(event(offset));
-    }
+    addRange(reopened.writer(), 100, 3_000);
     reopened.writer().commit(2_999);
     assertThat(offsets(reopened.table())).hasSize(3_000).doesNotHaveDuplicates();
   }
