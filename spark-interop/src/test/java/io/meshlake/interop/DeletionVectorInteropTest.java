@@ -84,9 +84,20 @@ class DeletionVectorInteropTest {
     for (int b = 0; b < 8; b++) {
       offset = batch(writer, manifest, random, changes, versions, offset, 60, false);
     }
+    // one entity changed twice in one batch: the batch's file comes with a vector marking the older row
+    List<SinkEvent> twice = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      versions[7]++;
+      SparkReadsMeshlakeTablesTest.Change c = new SparkReadsMeshlakeTablesTest.Change("w3", "I-7", versions[7], false,
+          List.of("twice"), IssueStatus.forNumber(1 + i));
+      changes.add(c);
+      twice.add(SparkReadsMeshlakeTablesTest.event(c, manifest, offset++));
+    }
+    writer.write(twice, offset - 1);
     DeltaTable table = writer.table();
     assertThat(table.files(table.latest(), Map.of(), f -> true)).as("rows replaced in deletion vectors")
-        .anyMatch(f -> f.deletionVector().isPresent());
+        .anyMatch(f -> f.deletionVector().isPresent())
+        .anyMatch(f -> f.numRecords() == 2 && f.deletionVector().map(dv -> dv.cardinality() == 1).orElse(false));
     assertAllReadersSeeTheOracle(store, table, changes);
     writer.close();
 

@@ -45,16 +45,21 @@ public final class MergeBatchWriter implements BatchWriter {
 
   @Override
   public boolean holdsDecodedEvents() {
-    return true;
+    return !strategy.stagesOnArrival();
   }
 
   /**
-   * Turns the event into its table rows now and keeps only the newest event per key: the batch holds
-   * one group of rows per entity, and the decoded event is garbage at once.
+   * Turns the event into its table rows now: a strategy that stages changes on arrival writes them
+   * at once; otherwise the batch keeps only the newest event's rows per key. Either way the decoded
+   * event is garbage at once.
    */
   @Override
   public void add(SinkEvent event) {
     if (!pending(event)) {
+      return;
+    }
+    if (strategy.stagesOnArrival()) {
+      strategy.stage(table, layout, toOp(event));
       return;
     }
     SortedMap<String, GroupOp> workspaceOps = batch.computeIfAbsent(event.workspace(), w -> new TreeMap<>());
@@ -68,6 +73,7 @@ public final class MergeBatchWriter implements BatchWriter {
   @Override
   public void discard() {
     batch.clear();
+    strategy.discard();
   }
 
   @Override
@@ -80,6 +86,7 @@ public final class MergeBatchWriter implements BatchWriter {
       table.commit(t -> strategy.plan(t, layout, ops), lastOffset);
     } finally {
       batch = new HashMap<>();
+      strategy.discard(); // after a commit attempt, only what is still in memory
     }
     // Self-compaction runs between flushes, by the owner, on its own files: no other writer needed.
     if (strategy.maintenanceDue()) {

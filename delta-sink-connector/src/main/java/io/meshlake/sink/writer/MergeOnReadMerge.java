@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Merge-on-read: the cost of a batch follows the batch, not the table. The owning task knows where
- * each of its entities' rows are ({@link KeyLocator}); a newer change writes its rows to a new file
- * and marks the replaced rows in the old file's deletion vector; a delete only marks. One commit per
+ * each of its entities' rows are ({@link KeyLocator}); a newer change writes its rows to the batch's
+ * new files as it arrives and marks the replaced rows in the old file's deletion vector; a delete
+ * only marks. One commit per
  * flush holds the new files, the grown deletion vectors (remove + add of the same file) and the
  * partition's {@code txn}. Between flushes the task compacts its own files once deleted rows or
  * small files pass their thresholds (dataChange=false), so no other writer and no maintenance window
@@ -163,67 +164,180 @@ public final class MergeOnReadMerge implements MergeStrategy {
     locator.put(ari, new KeyLocator.Location(file.id, first, count, generation, version));
   }
 
-  /** Where a new entity's rows went in this plan: the file by its index among the plan's new files. */
+  /** Where an entity's rows went in a compaction: the file by its index among the round's new files. */
   private record Placed(KeyLocator.Key key, String workspace, int fileIndex, int position, int count, long generation, long version) {}
 
+  /**
+   * The newest change of an entity in the open batch: its rows in the batch's files ({@code count}
+   * 0 for a delete), and where the entity lived in the table before the batch (null when nowhere).
+   */
+  private record Staged(String workspace, int fileIndex, int position, int count, long generation, long version,
+      KeyLocator.Location before) {}
+
+  /** The batch's files once closed: what the commit adds, with the workspace-local index of each. */
+  private record Sealed(List<NewFile> adds, List<RoaringBitmap> addedDeletes, Map<String, Integer> firstIndex) {}
+
+  /**
+   * The open batch. Each change is written to the batch's new files when it arrives, so the batch
+   * holds encoded pages instead of rows; the rows a change replaces are collected as deletions: in
+   * the table's files (their deletion vectors grow at the commit) or in the batch's own files (which
+   * are added with a deletion vector).
+   */
+  private final class Staging {
+    final Map<String, DataFiles> files = new LinkedHashMap<>();
+    final Map<KeyLocator.Key, Staged> newest = new HashMap<>();
+    final Map<Integer, RoaringBitmap> replaced = new HashMap<>();
+    final Map<String, Map<Integer, RoaringBitmap>> superseded = new HashMap<>();
+    long written;
+    long applied;
+    long stale;
+    Sealed sealed;
+  }
+
+  private Staging staging = new Staging();
+
+  @Override
+  public boolean stagesOnArrival() {
+    return true;
+  }
+
+  /**
+   * Applies one change to the open batch: last write wins against the batch's own newest change of
+   * the entity, else against the table's (the locator); the winner's rows go to the batch's files now.
+   */
+  @Override
+  public void stage(OwnedTable table, MergeLayout layout, GroupOp op) {
+    if (staging.sealed != null) {
+      throw new IllegalStateException("the batch of " + table.appId() + " is being committed; no more changes belong to it");
+    }
+    KeyLocator.Key key = KeyLocator.key(op.resourceAri());
+    Staged previous = staging.newest.get(key);
+    KeyLocator.Location before;
+    if (previous != null) {
+      if (!op.newerThan(previous.generation(), previous.version())) {
+        staging.stale++;
+        return;
+      }
+      before = previous.before();
+      if (previous.count() > 0) {
+        staging.superseded.computeIfAbsent(previous.workspace(), w -> new HashMap<>())
+            .computeIfAbsent(previous.fileIndex(), i -> new RoaringBitmap())
+            .add((long) previous.position(), (long) previous.position() + previous.count());
+      }
+    } else {
+      before = locator.get(key);
+      if (before != null && !op.newerThan(before.generation(), before.version())) {
+        staging.stale++;
+        return;
+      }
+      if (before != null) {
+        staging.replaced.computeIfAbsent(before.fileId(), k -> new RoaringBitmap())
+            .add((long) before.position(), (long) before.position() + before.count());
+      }
+    }
+    staging.applied++;
+    if (op.rows().isEmpty()) {
+      staging.newest.put(key, new Staged(op.workspace(), -1, 0, 0, op.generation(), op.version(), before));
+      return;
+    }
+    DataFiles out = staging.files.computeIfAbsent(op.workspace(), ws -> new DataFiles(table.table(), layout.table(), ws,
+        layout.kafkaPartition(), table.ownerTags(), layout.settings()));
+    int fileIndex = out.fileIndex();
+    int position = out.nextPosition();
+    for (Object[] row : op.rows()) {
+      out.writeFileRow(row);
+    }
+    out.endGroup();
+    staging.written += op.rows().size();
+    staging.newest.put(key, new Staged(op.workspace(), fileIndex, position, op.rows().size(), op.generation(), op.version(), before));
+  }
+
+  /**
+   * Closes the batch's files, once: a commit that is retried adds the same files again. Rows of the
+   * batch that a later change of the batch replaced go into the new file's deletion vector.
+   */
+  private Sealed seal(OwnedTable table) {
+    if (staging.sealed != null) {
+      return staging.sealed;
+    }
+    List<NewFile> adds = new ArrayList<>();
+    List<RoaringBitmap> addedDeletes = new ArrayList<>();
+    Map<String, Integer> firstIndex = new HashMap<>();
+    List<Integer> withVector = new ArrayList<>();
+    for (Map.Entry<String, DataFiles> ws : staging.files.entrySet()) {
+      firstIndex.put(ws.getKey(), adds.size());
+      Map<Integer, RoaringBitmap> superseded = staging.superseded.getOrDefault(ws.getKey(), Map.of());
+      List<NewFile> files = ws.getValue().finish();
+      for (int i = 0; i < files.size(); i++) {
+        RoaringBitmap deleted = superseded.getOrDefault(i, new RoaringBitmap());
+        if (!deleted.isEmpty()) {
+          withVector.add(adds.size());
+        }
+        adds.add(files.get(i));
+        addedDeletes.add(deleted);
+      }
+    }
+    if (!withVector.isEmpty()) {
+      List<RoaringBitmap> bitmaps = new ArrayList<>();
+      withVector.forEach(i -> bitmaps.add(addedDeletes.get(i)));
+      try {
+        List<TableFile.DeletionVector> descriptors = DeletionVectors.write(table.table().store(), table.table().path(), bitmaps);
+        for (int j = 0; j < withVector.size(); j++) {
+          int i = withVector.get(j);
+          adds.set(i, adds.get(i).withDeletionVector(descriptors.get(j)));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write deletion vectors of " + table.table().path(), e);
+      }
+    }
+    staging.sealed = new Sealed(adds, addedDeletes, firstIndex);
+    return staging.sealed;
+  }
+
+  /**
+   * Plans the commit of the open batch (after staging {@code ops}, for a caller that hands over a
+   * whole batch): the batch's files, the grown deletion vectors of the files whose rows it
+   * replaced, and, once committed, the locator pointed at the new rows.
+   */
   @Override
   public Plan plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops) {
+    if (staging.sealed == null) {
+      ops.values().forEach(workspace -> workspace.values().forEach(op -> stage(table, layout, op)));
+    }
+    Staging batch = staging;
+    Sealed sealed = seal(table);
     Map<Integer, RoaringBitmap> deletions = new HashMap<>();
     pendingDeletes.forEach((id, bits) -> deletions.put(id, bits.clone()));
-    List<NewFile> adds = new ArrayList<>();
-    List<Placed> placed = new ArrayList<>();
-    List<KeyLocator.Key> removed = new ArrayList<>();
-    long written = 0;
-    long applied = 0;
-    long stale = 0;
-    int fileBase = 0;
-    for (Map.Entry<String, SortedMap<String, GroupOp>> ws : ops.entrySet()) {
-      DataFiles out = new DataFiles(table.table(), layout.table(), ws.getKey(), layout.kafkaPartition(), table.ownerTags(),
-          layout.settings());
-      for (GroupOp op : ws.getValue().values()) {
-        KeyLocator.Key key = KeyLocator.key(op.resourceAri());
-        KeyLocator.Location location = locator.get(key);
-        if (location != null && !op.newerThan(location.generation(), location.version())) {
-          stale++;
-          continue;
-        }
-        applied++;
-        if (location != null) {
-          deletions.computeIfAbsent(location.fileId(), k -> new RoaringBitmap())
-              .add((long) location.position(), (long) location.position() + location.count());
-        }
-        if (op.rows().isEmpty()) {
-          if (location != null) {
-            removed.add(key);
-          }
-          continue;
-        }
-        int fileIndex = fileBase + out.fileIndex();
-        int position = out.nextPosition();
-        for (Object[] row : op.rows()) {
-          out.writeFileRow(row);
-        }
-        out.endGroup();
-        written += op.rows().size();
-        placed.add(new Placed(key, ws.getKey(), fileIndex, position, op.rows().size(), op.generation(), op.version()));
-      }
-      List<NewFile> wsFiles = out.finish();
-      adds.addAll(wsFiles);
-      fileBase += wsFiles.size();
-    }
+    batch.replaced.forEach((id, bits) -> deletions.merge(id, bits.clone(), (a, b) -> RoaringBitmap.or(a, b)));
     DeletionPlan deletionPlan = planDeletions(table, deletions);
-    lastStats = new MergeStats(0, written, 0, applied, stale);
-    DeltaTable.Changes changes = new DeltaTable.Changes(adds, deletionPlan.removes, deletionPlan.updates, true);
+    lastStats = new MergeStats(0, batch.written, 0, batch.applied, batch.stale);
+    DeltaTable.Changes changes = new DeltaTable.Changes(sealed.adds(), deletionPlan.removes, deletionPlan.updates, true);
     return new Plan(changes, committed -> {
       applyDeletions(committed, deletionPlan);
       pendingDeletes.clear();
-      Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, table);
-      for (Placed p : placed) {
-        OwnedFile file = newFiles.get(p.fileIndex());
-        locator.put(p.key(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));
-      }
-      removed.forEach(k -> locator.remove(k));
+      Map<Integer, OwnedFile> newFiles = trackAdded(committed, sealed.adds(), sealed.addedDeletes());
+      batch.newest.forEach((key, s) -> {
+        if (s.count() > 0) {
+          OwnedFile file = newFiles.get(sealed.firstIndex().get(s.workspace()) + s.fileIndex());
+          locator.put(key, new KeyLocator.Location(file.id, s.position(), s.count(), s.generation(), s.version()));
+        } else if (s.before() != null) {
+          locator.remove(key);
+        }
+      });
+      staging = new Staging();
     });
+  }
+
+  /**
+   * Drops the open batch. Its files are deleted only if no commit was attempted with them: one that
+   * failed may still have reached the log, and the table, re-read by the next owner, decides.
+   */
+  @Override
+  public void discard() {
+    if (staging.sealed == null) {
+      staging.files.values().forEach(DataFiles::abort);
+    }
+    staging = new Staging();
   }
 
   /** The grown deletion vectors of a plan, and the files it deletes entirely. */
@@ -280,13 +394,13 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /** Tracks the plan's new files (committed as {@code adds}) and returns them by plan index. */
-  private Map<Integer, OwnedFile> trackAdded(DeltaTable.Committed committed, List<NewFile> adds, OwnedTable table) {
+  private Map<Integer, OwnedFile> trackAdded(DeltaTable.Committed committed, List<NewFile> adds, List<RoaringBitmap> deleted) {
     Map<String, TableFile> addedByPath = new HashMap<>();
     committed.added().forEach(f -> addedByPath.put(f.path(), f));
     Map<Integer, OwnedFile> result = new HashMap<>();
     for (int i = 0; i < adds.size(); i++) {
       TableFile f = addedByPath.get(adds.get(i).file().relativePath());
-      OwnedFile file = new OwnedFile(nextId++, f, new RoaringBitmap());
+      OwnedFile file = new OwnedFile(nextId++, f, deleted == null ? new RoaringBitmap() : deleted.get(i).clone());
       files.put(f.path(), file);
       byId.put(file.id, file);
       result.put(i, file);
@@ -359,7 +473,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /**
-   * Rewrites the chosen files' live rows, merged in resource-ARI order, into new files
+   * Rewrites the chosen files' live rows, merged by resource ARI an entity at a time, into new files
    * (dataChange=false: no row changes), and points the locator at their new places.
    */
   @Override
@@ -388,37 +502,29 @@ public final class MergeOnReadMerge implements MergeStrategy {
           removes.add(f.file);
           purged += f.deleted.getLongCardinality();
         }
-        String group = null;
-        int groupStart = 0;
-        int groupFile = 0;
-        int groupCount = 0;
-        long groupVersion = 0;
-        long groupGeneration = 0;
+        // One entity's rows at a time: they are contiguous in their file, while files written as
+        // changes arrived are not sorted, so a row-by-row merge could interleave two entities.
         while (!heads.isEmpty()) {
           DataFileReader.Cursor cursor = heads.poll();
-          Object[] row = cursor.row();
-          String ari = layout.ariOf(row);
-          if (!ari.equals(group)) {
-            if (group != null) {
-              placed.add(new Placed(KeyLocator.key(group), ws.getKey(), groupFile, groupStart, groupCount, groupGeneration, groupVersion));
-              out.endGroup();
-            }
-            group = ari;
-            groupFile = fileBase + out.fileIndex();
-            groupStart = out.nextPosition();
-            groupCount = 0;
-            groupVersion = layout.versionOf(row);
-            groupGeneration = layout.generationOf(row);
-          }
-          out.writeFileRow(row);
-          groupCount++;
-          rows++;
-          if (cursor.next()) {
+          Object[] first = cursor.row();
+          String ari = layout.ariOf(first);
+          int file = fileBase + out.fileIndex();
+          int start = out.nextPosition();
+          long version = layout.versionOf(first);
+          long generation = layout.generationOf(first);
+          int count = 0;
+          boolean more;
+          do {
+            out.writeFileRow(cursor.row());
+            count++;
+            rows++;
+            more = cursor.next();
+          } while (more && ari.equals(layout.ariOf(cursor.row())));
+          out.endGroup();
+          placed.add(new Placed(KeyLocator.key(ari), ws.getKey(), file, start, count, generation, version));
+          if (more) {
             heads.add(cursor);
           }
-        }
-        if (group != null) {
-          placed.add(new Placed(KeyLocator.key(group), ws.getKey(), groupFile, groupStart, groupCount, groupGeneration, groupVersion));
         }
       } catch (IOException e) {
         throw new UncheckedIOException("could not compact files of " + table.table().path(), e);
@@ -446,7 +552,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
           byId.remove(file.id);
         }
       }
-      Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, table);
+      Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, null);
       for (Placed p : placed) {
         OwnedFile file = newFiles.get(p.fileIndex());
         locator.put(p.key(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));

@@ -22,6 +22,22 @@ public interface MergeStrategy extends AutoCloseable {
    */
   Plan plan(OwnedTable table, MergeLayout layout, Map<String, SortedMap<String, GroupOp>> ops);
 
+  /**
+   * Whether the strategy takes each change as it arrives ({@link #stage}) and writes it at once,
+   * rather than a whole batch in {@link #plan}; then {@code plan} commits what was staged.
+   */
+  default boolean stagesOnArrival() {
+    return false;
+  }
+
+  /** Applies one change to the open batch; only for a strategy that {@link #stagesOnArrival()}. */
+  default void stage(OwnedTable table, MergeLayout layout, GroupOp op) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " merges whole batches");
+  }
+
+  /** Drops the open batch's staged work (the batch is discarded, or its commit ended either way). */
+  default void discard() {}
+
   /** Whether work between flushes (self-compaction) is due. */
   default boolean maintenanceDue() {
     return false;

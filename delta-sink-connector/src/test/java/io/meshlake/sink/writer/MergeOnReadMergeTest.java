@@ -16,9 +16,17 @@ import io.meshlake.table.delta.TableFile;
 import io.meshlake.table.delta.TableScanner;
 import io.meshlake.table.schema.TableSchema;
 import io.meshlake.table.storage.LocalTableStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -168,6 +176,101 @@ class MergeOnReadMergeTest {
     assertThat(table.transactionVersion(table.latest(), "test/model/0")).contains(offset - 1);
     issues.close();
     labels.close();
+  }
+
+  @Test
+  void aBatchWritesChangesAsTheyArriveAndItsOwnReplacedRowsGoToTheNewFilesVector() throws IOException {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    MergeOnReadMerge.CompactionPolicy noCompaction = new MergeOnReadMerge.CompactionPolicy(1.0, 1_000_000, 1, 1 << 30);
+    MergeBatchWriter issues = writer(store, "jira_issue", noCompaction);
+    List<Change> changes = new ArrayList<>();
+    long offset = 0;
+    List<SinkEvent> first = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      Change c = new Change("w1", "I-" + i, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+      changes.add(c);
+      first.add(event(c, offset++));
+    }
+    issues.write(first, offset - 1);
+
+    // One batch: I-1 twice and then an older version; I-2 updated then deleted; I-4 and I-5 new, I-5 then deleted.
+    List<Change> batch = List.of(
+        new Change("w1", "I-1", 2, false, List.of(), IssueStatus.ISSUE_STATUS_IN_PROGRESS),
+        new Change("w1", "I-1", 4, false, List.of(), IssueStatus.ISSUE_STATUS_DONE),
+        new Change("w1", "I-1", 3, false, List.of("stale"), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w1", "I-2", 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE),
+        new Change("w1", "I-2", 3, true, List.of(), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w1", "I-4", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w1", "I-4", 2, false, List.of("x"), IssueStatus.ISSUE_STATUS_DONE),
+        new Change("w1", "I-5", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w1", "I-5", 2, true, List.of(), IssueStatus.ISSUE_STATUS_OPEN));
+    List<SinkEvent> events = new ArrayList<>();
+    for (Change c : batch) {
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    assertThat(issues.holdsDecodedEvents()).as("rows go to the batch's files as they arrive").isFalse();
+    for (SinkEvent e : events) {
+      issues.add(e);
+    }
+    assertThat(issues(issues.table())).as("and invisible until it").isEqualTo(expectedIssues(changes.subList(0, 3)));
+    issues.commit(offset - 1);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    assertThat(issues.lastStats().opsStale()).as("I-1 version 3 after 4").isEqualTo(1);
+    // I-1 v2, I-2 v2, I-4 v1 and I-5 v1 were written and then replaced within the batch: the new file
+    // is added with a deletion vector of those 4 rows (not removed and re-added like the older files).
+    List<JsonNode> added = newFilesAddedWithAVector(store, "jira_issue");
+    assertThat(added).hasSize(1);
+    assertThat(added.get(0).path("deletionVector").path("cardinality").asLong()).isEqualTo(4);
+
+    // A discarded batch leaves no file behind, and the next batch of the same events commits normally.
+    Set<Path> committed = dataFiles(store, "jira_issue");
+    Change late = new Change("w1", "I-3", 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
+    issues.add(event(late, offset));
+    issues.discard();
+    assertThat(dataFiles(store, "jira_issue")).isEqualTo(committed);
+    issues.write(List.of(event(late, offset)), offset);
+    changes.add(late);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    issues.close();
+
+    // A restart rebuilds the locator from files that carry vectors from their first commit.
+    MergeBatchWriter reopened = writer(store, "jira_issue", noCompaction);
+    Change after = new Change("w1", "I-4", 3, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+    changes.add(after);
+    reopened.write(List.of(event(after, offset + 1)), offset + 1);
+    assertThat(issues(reopened.table())).isEqualTo(expectedIssues(changes));
+    reopened.close();
+  }
+
+  static Set<Path> dataFiles(LocalTableStore store, String table) throws IOException {
+    try (Stream<Path> files = Files.walk(store.root().resolve(table))) {
+      return files.filter(Files::isRegularFile)
+          .filter(f -> !f.toString().contains("_delta_log") && !f.getFileName().toString().startsWith("deletion_vector"))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  /** The {@code add} actions of the table's log that bring a new file with a vector (no remove of it in the same commit). */
+  static List<JsonNode> newFilesAddedWithAVector(LocalTableStore store, String table) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> result = new ArrayList<>();
+    List<Path> commits;
+    try (Stream<Path> log = Files.list(store.root().resolve(table).resolve("_delta_log"))) {
+      commits = log.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    for (Path commit : commits) {
+      List<JsonNode> actions = new ArrayList<>();
+      for (String line : Files.readAllLines(commit)) {
+        actions.add(json.readTree(line));
+      }
+      Set<String> removed = new HashSet<>();
+      actions.stream().filter(a -> a.has("remove")).forEach(a -> removed.add(a.get("remove").get("path").asText()));
+      actions.stream().filter(a -> a.has("add") && a.get("add").has("deletionVector") && !a.get("add").get("deletionVector").isNull())
+          .filter(a -> !removed.contains(a.get("add").get("path").asText()))
+          .forEach(a -> result.add(a.get("add")));
+    }
+    return result;
   }
 
   @Test

@@ -236,7 +236,7 @@ public final class DeltaTable {
     }
     for (NewFile file : changes.adds()) {
       String qualified = store.qualify(path + "/" + file.file().relativePath());
-      var add = DeltaActions.add(fileSchema, root, qualified, file, changes.dataChange(), Optional.empty());
+      var add = DeltaActions.add(fileSchema, root, qualified, file, changes.dataChange(), file.deletionVector());
       actions.add(DeltaActions.addAction(add));
       added.add(DeltaActions.tableFile(add, boundColumns));
     }
