@@ -25,6 +25,13 @@ public final class DataFiles implements AutoCloseable {
   private final WriterSettings settings;
   private final List<NewFile> written = new ArrayList<>();
   private DataFileWriter current;
+  /**
+   * Rows not handed to parquet-mr yet. A task writes to many files at once (one per workspace) and
+   * events arrive mixed across them; switching files every row left each file's column writers cold,
+   * and writing rows a chunk at a time per file was ~2x faster than row by row (100 files).
+   */
+  private final List<Object[]> pending = new ArrayList<>(CHUNK_ROWS);
+  static final int CHUNK_ROWS = 128;
 
   public DataFiles(DeltaTable table, TableLayout layout, String workspace, int kafkaPartition, Map<String, String> tags,
       WriterSettings settings) {
@@ -37,31 +44,45 @@ public final class DataFiles implements AutoCloseable {
   }
 
   /**
-   * Writes one row given in file layout (partition columns already dropped). Files roll only at
+   * Takes one row given in file layout (partition columns already dropped). Files roll only at
    * {@link #endGroup()}, so one entity's rows (an exploded parent's children) never straddle files.
    */
   public void writeFileRow(Object[] fileRow) {
+    pending.add(fileRow);
+  }
+
+  /**
+   * Ends an entity's rows. Once a chunk of rows is pending they are written, and the file rolls if it
+   * reached the target size: a roll happens only here, after a write, so {@link #fileIndex()} and
+   * {@link #nextPosition()} of a pending row stay true.
+   */
+  public void endGroup() {
+    if (pending.size() < CHUNK_ROWS) {
+      return;
+    }
     try {
-      if (current == null) {
-        String relative = TableLayout.partitionDirectory(workspace) + "/" + filePrefix + UUID.randomUUID() + ".snappy.parquet";
-        current = new DataFileWriter(table.store(), table.path(), relative, layout.fileSchema(), CompressionCodecName.SNAPPY,
-            settings.rowGroupBytes(), layout.dictionaryColumns());
+      writePending();
+      if (current.bytesWritten() >= settings.targetFileBytes()) {
+        roll();
       }
-      current.write(fileRow);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write a data file of " + table.path(), e);
     }
   }
 
-  /** Ends an entity's rows: rolls to a new file if the current one reached the target size. */
-  public void endGroup() {
-    try {
-      if (current != null && current.bytesWritten() >= settings.targetFileBytes()) {
-        roll();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not finish a data file of " + table.path(), e);
+  private void writePending() throws IOException {
+    if (pending.isEmpty()) {
+      return;
     }
+    if (current == null) {
+      String relative = TableLayout.partitionDirectory(workspace) + "/" + filePrefix + UUID.randomUUID() + ".snappy.parquet";
+      current = new DataFileWriter(table.store(), table.path(), relative, layout.fileSchema(), CompressionCodecName.SNAPPY,
+          settings.rowGroupBytes(), layout.dictionaryColumns());
+    }
+    for (Object[] row : pending) {
+      current.write(row);
+    }
+    pending.clear();
   }
 
   /** The index, among the files this writer returns, of the file the next row goes to. */
@@ -71,7 +92,7 @@ public final class DataFiles implements AutoCloseable {
 
   /** The position in its file of the next row written. */
   public int nextPosition() {
-    return current == null ? 0 : (int) current.rowCount();
+    return (current == null ? 0 : (int) current.rowCount()) + pending.size();
   }
 
   private void roll() throws IOException {
@@ -83,6 +104,7 @@ public final class DataFiles implements AutoCloseable {
   /** Closes the open file and returns every file written. */
   public List<NewFile> finish() {
     try {
+      writePending();
       if (current != null) {
         roll();
       }
@@ -97,6 +119,7 @@ public final class DataFiles implements AutoCloseable {
    * they are deleted so they do not wait for a vacuum. Best effort: a file left behind is garbage, not data.
    */
   public void abort() {
+    pending.clear();
     List<String> paths = new ArrayList<>();
     written.forEach(f -> paths.add(table.store().qualify(table.path() + "/" + f.file().relativePath())));
     if (current != null) {
@@ -120,7 +143,7 @@ public final class DataFiles implements AutoCloseable {
 
   /** Whether a row was written since this writer was created. */
   public boolean isEmpty() {
-    return current == null && written.isEmpty();
+    return current == null && written.isEmpty() && pending.isEmpty();
   }
 
   @Override
