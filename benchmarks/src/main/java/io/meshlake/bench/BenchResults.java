@@ -17,7 +17,8 @@ final class BenchResults {
   record Throughput(long events, long millis, double eventsPerSecond, Double ratioToBaseline) {}
 
   /** Batch times of a connector in a window. */
-  record BatchStats(int count, long minMillis, long medianMillis, long p90Millis, long maxMillis, double meanEvents) {}
+  record BatchStats(int count, long minMillis, long medianMillis, long p90Millis, long maxMillis, double meanEvents,
+      SinkCommitLog.Parts medianParts) {}
 
   /**
    * The initial load: producing it, the streams topology catching up (from the first insert produced),

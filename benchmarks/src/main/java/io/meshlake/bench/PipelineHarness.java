@@ -504,8 +504,18 @@ public final class PipelineHarness {
     }
     long[] millis = batches.stream().mapToLong(SinkCommitLog.BatchCommit::millis).sorted().toArray();
     double meanEvents = batches.stream().mapToLong(SinkCommitLog.BatchCommit::events).average().orElse(0);
+    SinkCommitLog.Parts parts = null;
+    if (batches.stream().allMatch(b -> b.parts() != null)) {
+      // Each part's own median: they need not come from the same batch, so they need not add up to the total's.
+      parts = new SinkCommitLog.Parts(median(batches, SinkCommitLog.Parts::planMillis), median(batches, SinkCommitLog.Parts::logMillis),
+          median(batches, SinkCommitLog.Parts::compactionMillis));
+    }
     return new BenchResults.BatchStats(millis.length, millis[0], nearestRank(millis, 0.5), nearestRank(millis, 0.9),
-        millis[millis.length - 1], meanEvents);
+        millis[millis.length - 1], meanEvents, parts);
+  }
+
+  private static long median(List<SinkCommitLog.BatchCommit> batches, java.util.function.ToLongFunction<SinkCommitLog.Parts> part) {
+    return nearestRank(batches.stream().mapToLong(b -> part.applyAsLong(b.parts())).sorted().toArray(), 0.5);
   }
 
   static long nearestRank(long[] sorted, double q) {

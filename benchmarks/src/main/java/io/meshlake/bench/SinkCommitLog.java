@@ -13,14 +13,16 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the sink's batch commits from the worker's log, where each task logs
- * {@code committed N events of <topic>-<partition> up to offset X in Y ms} (lines stamped in epoch
+ * {@code committed N events of <topic>-<partition> up to offset X in Y ms}, a merge followed by
+ * {@code (plan A ms, log B ms, self-compaction C ms)} (lines stamped in epoch
  * milliseconds by bench-worker-log4j2.xml, on Connect's task thread {@code task-thread-<connector>-<task>}).
  * Also keeps the worker's ERROR lines, which a run reports. Reads incrementally.
  */
 final class SinkCommitLog {
 
   static final Pattern COMMIT = Pattern.compile(
-      "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .*committed (\\d+) events of (.+)-(\\d+) up to offset (\\d+) in (\\d+) ms");
+      "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .*committed (\\d+) events of (.+)-(\\d+) up to offset (\\d+) in (\\d+) ms"
+          + "(?: \\(plan (\\d+) ms, log (\\d+) ms, self-compaction (\\d+) ms\\))?");
   static final Pattern OPENED = Pattern.compile(
       "^(\\d+) +INFO +\\[task-thread-(.+)-(\\d+)\\] .* (.+)-(\\d+) resumes at offset (\\d+)");
   private static final Pattern ERROR = Pattern.compile("^(\\d+) +ERROR +");
@@ -33,8 +35,12 @@ final class SinkCommitLog {
 
   private final List<Ownership> ownership = new ArrayList<>();
 
-  /** One committed batch. */
-  record BatchCommit(long atMillis, String connector, int task, int events, String topic, int partition, long offset, long millis) {}
+  /** One committed batch; a merge also logs where its time went (else the parts are null). */
+  record BatchCommit(long atMillis, String connector, int task, int events, String topic, int partition, long offset, long millis,
+      Parts parts) {}
+
+  /** A merge commit's time: planning (files closed, deletion vectors written), the Delta log, self-compaction after it. */
+  record Parts(long planMillis, long logMillis, long compactionMillis) {}
 
   private final Path file;
   private final List<BatchCommit> commits = new ArrayList<>();
@@ -76,7 +82,8 @@ final class SinkCommitLog {
     Matcher m = COMMIT.matcher(line);
     if (m.find()) {
       commits.add(new BatchCommit(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
-          m.group(5), Integer.parseInt(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8))));
+          m.group(5), Integer.parseInt(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
+          m.group(9) == null ? null : new Parts(Long.parseLong(m.group(9)), Long.parseLong(m.group(10)), Long.parseLong(m.group(11)))));
     } else if ((m = OPENED.matcher(line)).find() || (m = CLOSED.matcher(line)).find()) {
       ownership.add(new Ownership(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), m.group(4),
           Integer.parseInt(m.group(5)), m.pattern() == OPENED));

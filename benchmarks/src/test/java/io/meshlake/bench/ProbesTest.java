@@ -40,7 +40,7 @@ class ProbesTest {
   void batchCommitsComeFromTheWorkerLog() throws Exception {
     Path log = dir.resolve("worker.log");
     Files.writeString(log, String.join("\n",
-        "1700000000000 INFO  [task-thread-bench-merge-copy-on-write-2] DeltaSinkTask - committed 50000 events of model.jira_issue-2 up to offset 123456 in 8123 ms",
+        "1700000000000 INFO  [task-thread-bench-merge-copy-on-write-2] DeltaSinkTask - committed 50000 events of model.jira_issue-2 up to offset 123456 in 8123 ms (plan 7000 ms, log 1100 ms, self-compaction 23 ms)",
         "1700000000500 INFO  [task-thread-bench-raw-0] DeltaSinkTask - committed 1234 events of facsimile.jira-0 up to offset 99 in 35 ms",
         "1700000000600 ERROR [task-thread-bench-raw-0] DeltaSinkTask - commit of facsimile.jira-0 up to offset 100 failed",
         "1700000000700 INFO  [task-thread-bench-raw-1] DeltaSinkTask - committed 7 events of facsimile.jira-1 up to off"));
@@ -50,7 +50,8 @@ class ProbesTest {
     long[] all = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
     List<SinkCommitLog.BatchCommit> merge = commits.commits("bench-merge-copy-on-write", "model.jira_issue", none, all);
     assertThat(merge).containsExactly(new SinkCommitLog.BatchCommit(1700000000000L, "bench-merge-copy-on-write", 2, 50_000,
-        "model.jira_issue", 2, 123456, 8123));
+        "model.jira_issue", 2, 123456, 8123, new SinkCommitLog.Parts(7000, 1100, 23)));
+    assertThat(commits.commits("bench-raw", "facsimile.jira", none, all).get(0).parts()).as("raw append logs no parts").isNull();
     assertThat(commits.commits("bench-raw", "facsimile.jira", none, all)).hasSize(1);
     assertThat(commits.commits("bench-raw", "facsimile.jira", new long[] {99, -1, -1, -1}, all)).isEmpty();
     assertThat(commits.logged("bench-raw", "facsimile.jira", new long[] {99, -1, -1, -1})).isTrue();

@@ -279,7 +279,13 @@ public class DeltaSinkTask extends SinkTask {
       metrics.deletedRowsPurged.set(purged);
       metrics.rowsCompacted.set(compactedRows);
     }
-    LOG.info("committed {} events of {} up to offset {} in {} ms", events, buffer.partition(), buffer.lastOffset(), millis);
+    if (buffer.writer() instanceof MergeBatchWriter merge) {
+      var times = merge.lastTimes();
+      LOG.info("committed {} events of {} up to offset {} in {} ms (plan {} ms, log {} ms, self-compaction {} ms)", events,
+          buffer.partition(), buffer.lastOffset(), millis, times.planMillis(), times.logMillis(), times.compactionMillis());
+    } else {
+      LOG.info("committed {} events of {} up to offset {} in {} ms", events, buffer.partition(), buffer.lastOffset(), millis);
+    }
   }
 
   /**

@@ -25,6 +25,14 @@ public final class MergeBatchWriter implements BatchWriter {
   private final MergeStrategy strategy;
   /** The open batch: per workspace, the newest event's rows per key (a merge writes once it has all of it). */
   private Map<String, SortedMap<String, GroupOp>> batch = new HashMap<>();
+  private CommitTimes lastTimes = new CommitTimes(0, 0, 0);
+
+  /**
+   * Where the last commit's time went: planning it (closing the batch's files, locating and marking
+   * replaced rows, writing deletion vectors), writing it to the Delta log (with any checkpoint), and
+   * the self-compaction that followed it.
+   */
+  public record CommitTimes(long planMillis, long logMillis, long compactionMillis) {}
 
   public MergeBatchWriter(OwnedTable table, MergeLayout layout, RowFunction model, MergeStrategy strategy) {
     this.table = table;
@@ -78,20 +86,37 @@ public final class MergeBatchWriter implements BatchWriter {
 
   @Override
   public void commit(long lastOffset) {
+    if (lastOffset <= table.committedOffset()) {
+      discard();
+      return;
+    }
+    long[] planNanos = {0};
+    long started = System.nanoTime();
     try {
-      if (lastOffset <= table.committedOffset()) {
-        return;
-      }
       Map<String, SortedMap<String, GroupOp>> ops = batch;
-      table.commit(t -> strategy.plan(t, layout, ops), lastOffset);
+      table.commit(t -> {
+        long planStarted = System.nanoTime();
+        try {
+          return strategy.plan(t, layout, ops);
+        } finally {
+          planNanos[0] += System.nanoTime() - planStarted;
+        }
+      }, lastOffset);
     } finally {
       batch = new HashMap<>();
       strategy.discard(); // after a commit attempt, only what is still in memory
     }
+    long committed = System.nanoTime();
     // Self-compaction runs between flushes, by the owner, on its own files: no other writer needed.
     if (strategy.maintenanceDue()) {
       table.commitMaintenance(t -> strategy.maintenance(t, layout));
     }
+    lastTimes = new CommitTimes(planNanos[0] / 1_000_000, (committed - started - planNanos[0]) / 1_000_000,
+        (System.nanoTime() - committed) / 1_000_000);
+  }
+
+  public CommitTimes lastTimes() {
+    return lastTimes;
   }
 
   /** The table this writer merges into. */

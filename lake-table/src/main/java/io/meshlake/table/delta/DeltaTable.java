@@ -271,9 +271,10 @@ public final class DeltaTable {
       if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT
           || hook.getType() == PostCommitHook.PostCommitHookType.CHECKSUM_SIMPLE) {
         try {
+          long started = System.nanoTime();
           hook.threadSafeInvoke(engine);
           if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
-            LOG.info("wrote checkpoint of {} at version {}", path, result.getVersion());
+            LOG.info("wrote checkpoint of {} at version {} in {} ms", path, result.getVersion(), (System.nanoTime() - started) / 1_000_000);
           }
         } catch (IOException | RuntimeException | LinkageError e) {
           // A missing checkpoint or checksum only slows readers down; the commit itself is durable,
