@@ -170,7 +170,6 @@ final class LocalStack implements AutoCloseable {
         Map<String, String> refined = sinkConfig(region, "model." + model.name(), entity.domain());
         refined.put("writer.type", model.writer().manifestName());
         refined.put("model", model.name());
-        refined.put("merge.mode", "merge_on_read");
         refined.put("key.locator.dir", data.resolve(region).resolve("key-locators").toString());
         worker.deploy("refined-" + model.name(), refined);
       }

@@ -68,8 +68,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "The domain whose raw tables an Append sink writes (the topic facsimile.<domain>), e.g. jira.")
       .define(TABLE_NAME, Type.STRING, "", Importance.MEDIUM,
           "The table's directory under table.root for Merge/MergeExploded; defaults to the model name. Append tables are raw_<domain>_<entity>.")
-      .define(MERGE_MODE, Type.STRING, "copy_on_write", new OneOf("copy_on_write", "merge_on_read"), Importance.MEDIUM,
-          "copy_on_write rewrites the files that hold a batch's entities; merge_on_read writes new rows to new files and marks replaced rows in deletion vectors.")
+      .define(MERGE_MODE, Type.STRING, "merge_on_read", new OneOf("copy_on_write", "merge_on_read"), Importance.MEDIUM,
+          "merge_on_read (the default) writes new rows to new files and marks replaced rows in deletion vectors, so a batch costs"
+              + " what its changes cost; copy_on_write rewrites the files that hold a batch's entities (no deletion vectors, for"
+              + " readers that cannot read them, at a cost that grows with the table).")
       .define(FLUSH_MAX_RECORDS, Type.INT, 50_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
           "Commit a partition's batch once it holds this many records.")
       .define(FLUSH_MAX_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,

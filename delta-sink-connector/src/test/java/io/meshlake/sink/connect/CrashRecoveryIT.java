@@ -61,7 +61,9 @@ class CrashRecoveryIT {
 
       WorkerProcess worker = WorkerProcess.start(dir, kafka.bootstrapServers(), "crash-connect", Map.of());
       deploy(worker, "raw", config(kafka, registry, raw, lake, "Append"));
-      deploy(worker, "refined", config(kafka, registry, model, lake, "Merge"));
+      Map<String, String> copyOnWrite = config(kafka, registry, model, lake, "Merge");
+      copyOnWrite.put("merge.mode", "copy_on_write");
+      deploy(worker, "refined", copyOnWrite);
       Map<String, String> mergeOnRead = config(kafka, registry, model, lake, "Merge");
       mergeOnRead.put("merge.mode", "merge_on_read");
       mergeOnRead.put("table.name", "jira_issue_mor");

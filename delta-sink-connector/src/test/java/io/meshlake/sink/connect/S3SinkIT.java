@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The same end-to-end flow with the tables in S3 (s3mock: conditional puts honoured). */
+/** The same end-to-end flow with the tables in S3 (s3mock: conditional puts honoured), in both merge modes. */
 class S3SinkIT {
 
   static SinkHarness harness;
@@ -71,22 +71,36 @@ class S3SinkIT {
     refined.put("model", "jira_issue");
     refined.put("tasks.max", "2");
     refined.put("flush.max.records", "50");
+    refined.put("merge.mode", "copy_on_write");
+    // The default mode: new rows in new files, replaced rows marked in deletion vectors stored in S3.
+    Map<String, String> mergeOnRead = new java.util.HashMap<>(refined);
+    mergeOnRead.remove("merge.mode");
+    mergeOnRead.put("table.name", "jira_issue_mor");
+    mergeOnRead.put("key.locator.dir", dir.resolve("locators").toString());
     harness.deploy("s3-raw", raw);
     harness.deploy("s3-refined", refined);
+    harness.deploy("s3-refined-mor", mergeOnRead);
 
     TableStore store = S3TableStore.open(URI.create("s3://lake/tables"), new S3Settings(s3.endpoint().toString(),
         S3TestServer.REGION, S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY, true));
     await().atMost(SinkHarness.deadline()).untilAsserted(() -> {
       harness.assertNoFailedTask("s3-raw");
       harness.assertNoFailedTask("s3-refined");
+      harness.assertNoFailedTask("s3-refined-mor");
       assertThat(count(store, "raw_jira_issue")).isEqualTo(changes.size());
       assertThat(state(store, "jira_issue")).isEqualTo(MergeSinkIT.expectedIssueState(changes));
+      assertThat(state(store, "jira_issue_mor")).isEqualTo(MergeSinkIT.expectedIssueState(changes));
     });
     try (S3Client client = s3.client()) {
       List<String> keys = new ArrayList<>();
       client.listObjectsV2Paginator(b -> b.bucket("lake").prefix("tables/jira_issue/")).contents().stream().map(S3Object::key).forEach(keys::add);
       assertThat(keys).anyMatch(k -> k.startsWith("tables/jira_issue/_delta_log/00000000000000000000.json"))
           .anyMatch(k -> k.startsWith("tables/jira_issue/workspace_id=w1/") && k.endsWith(".parquet"));
+      List<String> morKeys = new ArrayList<>();
+      client.listObjectsV2Paginator(b -> b.bucket("lake").prefix("tables/jira_issue_mor/")).contents().stream().map(S3Object::key)
+          .forEach(morKeys::add);
+      assertThat(morKeys).as("replaced rows are marked in deletion vectors next to the data")
+          .anyMatch(k -> k.startsWith("tables/jira_issue_mor/deletion_vector_") && k.endsWith(".bin"));
     }
   }
 
