@@ -75,6 +75,8 @@ public final class DataFileWriter implements AutoCloseable {
         .withDictionaryPageSize(64 * 1024)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withPageWriteChecksumEnabled(false)
+        .withSizeStatisticsEnabled(false)
         .build();
   }
 
