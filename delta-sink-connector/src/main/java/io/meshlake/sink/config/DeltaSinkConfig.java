@@ -84,8 +84,9 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "Commit a partition's batch at the latest this long after its first record arrived.")
       .define(FLUSH_IDLE_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
           "Commit a partition's batch once no record has arrived for it this long (0: never): the end of a burst is"
-              + " written now rather than when flush.interval.ms runs out. A steady stream never idles this long. Checked"
-              + " whenever Connect calls the task, at least every offset.flush.interval.ms.")
+              + " written now rather than when flush.interval.ms runs out. A steady stream never idles this long. The task"
+              + " has Connect call it back when a batch falls due (by this or flush.interval.ms), whatever the worker's"
+              + " offset.flush.interval.ms.")
       .define(FILE_TARGET_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
           "Roll to a new data file past this size.")
       .define(ROW_GROUP_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,

@@ -211,6 +211,25 @@ public class DeltaSinkTask extends SinkTask {
       }
     }
     flushDue(now);
+    callBackBy(now);
+  }
+
+  /** The shortest poll the task asks of Connect: a batch due sooner is committed this much late at most. */
+  static final long MIN_POLL_MILLIS = 10;
+
+  /**
+   * Connect calls the task after every poll, but with no records arriving it polls for up to the
+   * worker's offset.flush.interval.ms (60 s by default): the end of a burst would wait that long for
+   * its idle or interval commit. The next poll is cut to when the first open batch falls due.
+   */
+  private void callBackBy(long now) {
+    long due = Long.MAX_VALUE;
+    for (PartitionBuffer buffer : buffers.values()) {
+      due = Math.min(due, buffer.dueAtMillis(config.flushInterval(), config.flushIdle()));
+    }
+    if (due != Long.MAX_VALUE) {
+      context.timeout(Math.max(MIN_POLL_MILLIS, due - now));
+    }
   }
 
   private void flushDue(long now) {

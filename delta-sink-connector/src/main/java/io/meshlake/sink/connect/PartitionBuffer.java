@@ -85,6 +85,21 @@ final class PartitionBuffer {
         || (!idle.isZero() && nowMillis - lastAtMillis >= idle.toMillis());
   }
 
+  /**
+   * When the open batch falls due by age or by idleness (epoch millis); {@link Long#MAX_VALUE} when
+   * nothing is open, or when only count and bytes can make it due.
+   */
+  long dueAtMillis(Duration maxAge, Duration idle) {
+    if (lastOffset <= durableOffset || firstAtMillis < 0) {
+      return Long.MAX_VALUE;
+    }
+    long due = firstAtMillis + maxAge.toMillis();
+    if (!idle.isZero()) {
+      due = Math.min(due, lastAtMillis + idle.toMillis());
+    }
+    return due;
+  }
+
   /** Estimated heap the buffered events hold. */
   long heapBytes() {
     return heapBytes;

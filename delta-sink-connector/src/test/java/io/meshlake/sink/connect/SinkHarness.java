@@ -22,12 +22,17 @@ final class SinkHarness implements AutoCloseable {
   final ProtobufEncoder encoder;
 
   SinkHarness() {
+    this(500);
+  }
+
+  /** @param offsetFlushMillis the worker's offset.flush.interval.ms: how often Connect calls an idle task */
+  SinkHarness(long offsetFlushMillis) {
     kafka = KafkaTestCluster.builder().name("sink").start();
     registry = SchemaRegistryServer.start(RegistryConfig.builder()
         .bootstrapServers(kafka.bootstrapServers()).topic("_schemas").listenPort(0).build());
     connect = ConnectTestWorker.builder(kafka.bootstrapServers())
         .property("connector.client.config.override.policy", "All")
-        .property("offset.flush.interval.ms", "500")
+        .property("offset.flush.interval.ms", Long.toString(offsetFlushMillis))
         .start();
     encoder = new ProtobufEncoder(new SchemaRegistryClient(registry.url()));
   }
