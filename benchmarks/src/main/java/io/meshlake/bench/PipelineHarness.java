@@ -344,9 +344,12 @@ public final class PipelineHarness {
     long[] modelFrom = offsets.endOffsets(SinkConnectors.MODEL_TOPIC, PARTITIONS);
     long[] ingressFrom = produced.nextOffsets();
     ModelArrivals arrivals = new ModelArrivals(kafka.bootstrapServers(), SinkConnectors.MODEL_TOPIC, modelFrom);
+    List<WorkloadProducer.Prepared> events = producer.prepare(generator.changes(config.freshnessEvents()),
+        Progress.start(String.format("freshness %s: generate and frame the events first", mode), config.freshnessEvents(), "events"));
     long t0 = System.currentTimeMillis();
-    long sent = producer.produceAtRate(generator.changes(config.freshnessEvents()), config.produceRate(),
+    long sent = producer.produceAtRate(events, config.produceRate(),
         Progress.start(String.format("freshness %s: produce at %,.0f events/s", mode, config.produceRate()), config.freshnessEvents(), "events"));
+    events = null; // held ~850 bytes per event; on the topic now
     long produceMillis = System.currentTimeMillis() - t0;
     long[] ingressTo = produced.nextOffsets();
     waits.awaitStreams("freshness " + mode + ": streams topology", INGRESS, ingressFrom, ingressTo);

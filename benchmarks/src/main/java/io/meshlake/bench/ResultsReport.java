@@ -243,7 +243,8 @@ final class ResultsReport {
         + "Percentiles of each stage are taken separately, so they do not add up to the end-to-end ones.%s",
         r.config.runs(BenchConfig.Phase.RAW) ? " The raw append connector keeps running through this phase and appends the "
             + "same events, as in a deployment: the whole pipeline shares the machine's two cores with the broker and the "
-            + "load generator." : "");
+            + "producer (its events were generated before the window)." : " The events were generated before the window; "
+            + "the producer sending them shares the machine with the pipeline.");
     line(md, "");
   }
 
