@@ -72,8 +72,18 @@ public final class StreamsTopologyApp implements AutoCloseable {
     return app;
   }
 
+  /**
+   * Kafka Streams commits exactly-once transactions every 100 ms by default. Each commit flushes the
+   * producer and waits for the broker; on a loaded machine the stream thread spent a fifth of its time
+   * there and fell behind 10,000 events/s. Committing each second made the topology's share of freshness
+   * several times smaller (benchmarks/RESULTS.md, "Topology commit interval"); a record waits for the
+   * next commit, half a second on average. {@code streams.commit.interval.ms} overrides it.
+   */
+  static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+
   static Properties streamsProperties(StreamsTopologyConfig config) {
     Properties props = new Properties();
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
     props.putAll(config.streamsOverrides());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

@@ -48,7 +48,11 @@ class StreamsTopologyConfigTest {
         .containsEntry("processing.guarantee", "exactly_once_v2")
         .containsEntry("num.stream.threads", 4)
         .containsEntry("num.standby.replicas", 1)
-        .containsEntry("application.id", "meshlake-streams");
+        .containsEntry("application.id", "meshlake-streams")
+        .as("transactions commit each second unless told otherwise").containsEntry("commit.interval.ms", 1_000L);
+
+    settings.put("streams.commit.interval.ms", "100");
+    assertThat(StreamsTopologyApp.streamsProperties(StreamsTopologyConfig.of(settings))).containsEntry("commit.interval.ms", "100");
   }
 
   @Test
