@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import io.meshlake.sink.config.DeltaSinkConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,6 +27,8 @@ import java.util.regex.Pattern;
  * @param flushMaxRecords flush.max.records of the Merge connectors (the batch size)
  * @param tasks tasks.max of every connector
  * @param streamThreads num.stream.threads of the streams topology
+ * @param sinkSettings more settings of every sink connector (the sink's own keys)
+ * @param streamsSettings more Kafka Streams settings of the topology (its {@code streams.*} settings, without the prefix)
  * @param workerHeap -Xmx of the Connect worker JVM (the writer)
  * @param workerJvmOptions more options of the Connect worker JVM (garbage collector settings, say)
  * @param jfr record the worker with JFR and summarize the top frames per phase
@@ -45,6 +49,8 @@ public record BenchConfig(
     int flushMaxRecords,
     int tasks,
     int streamThreads,
+    Map<String, String> streamsSettings,
+    Map<String, String> sinkSettings,
     String workerHeap,
     List<String> workerJvmOptions,
     boolean jfr,
@@ -68,16 +74,19 @@ public record BenchConfig(
   public BenchConfig {
     mergeModes = List.copyOf(mergeModes);
     workerJvmOptions = List.copyOf(workerJvmOptions);
+    streamsSettings = Map.copyOf(streamsSettings);
+    sinkSettings = Map.copyOf(sinkSettings);
     phases = phases.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(phases));
     List<String> problems = problems(initialIssues, changeEvents, mergeModes, phases, dataDir, produceRate, freshnessSeconds,
-        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, workerHeap, workerJvmOptions, phaseTimeout, drainTimeout);
+        freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap, workerJvmOptions, phaseTimeout,
+        drainTimeout);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid benchmark settings:\n  " + String.join("\n  ", problems));
     }
   }
 
   private static List<String> problems(long n, long u, List<String> modes, Set<Phase> phases, Path dataDir, double rate,
-      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, int streamThreads, String heap, List<String> jvmOptions,
+      int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, int streamThreads, Map<String, String> streamsSettings, Map<String, String> sinkSettings, String heap, List<String> jvmOptions,
       Duration phaseTimeout, Duration drainTimeout) {
     List<String> p = new ArrayList<>();
     if (n < 1) {
@@ -122,6 +131,16 @@ public record BenchConfig(
     if (tasks < 1 || tasks > PipelineHarness.PARTITIONS) {
       p.add("--tasks must be 1.." + PipelineHarness.PARTITIONS + " (the topics have " + PipelineHarness.PARTITIONS + " partitions), got " + tasks);
     }
+    for (String key : streamsSettings.keySet()) {
+      if (key.isBlank() || key.startsWith("streams.")) {
+        p.add("--streams-setting takes a Kafka Streams key without the 'streams.' prefix (commit.interval.ms=100), got '" + key + "'");
+      }
+    }
+    for (String key : sinkSettings.keySet()) {
+      if (!DeltaSinkConfig.CONFIG_DEF.names().contains(key)) {
+        p.add("--sink-setting: '" + key + "' is not a setting of the sink (see delta-sink-connector/README.md)");
+      }
+    }
     if (streamThreads < 1 || streamThreads > PipelineHarness.PARTITIONS) {
       p.add("--stream-threads must be 1.." + PipelineHarness.PARTITIONS + " (a thread beyond one per partition would idle), got " + streamThreads);
     }
@@ -161,6 +180,6 @@ public record BenchConfig(
   /** The small run the test phase executes: correctness only, every phase, a couple of minutes. */
   public static BenchConfig smoke(Path dataDir) {
     return new BenchConfig(2_000, 3_000, KNOWN_MERGE_MODES, EnumSet.allOf(Phase.class), dataDir, 500, 4, 500, 1_000, 1_000,
-        2, 1, "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
+        2, 1, Map.of(), Map.of(), "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
   }
 }

@@ -6,6 +6,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -64,6 +66,14 @@ public final class BenchMain implements Callable<Integer> {
       description = "num.stream.threads of the streams topology (1-4; a second thread doubled the freshness p99 on this 2-core machine). Default: ${DEFAULT-VALUE}.")
   int streamThreads;
 
+  @Option(names = "--streams-setting", paramLabel = "KEY=VALUE",
+      description = "A Kafka Streams setting of the streams topology (repeatable), e.g. commit.interval.ms=100; the topology's own defaults otherwise.")
+  Map<String, String> streamsSettings = new LinkedHashMap<>();
+
+  @Option(names = "--sink-setting", paramLabel = "KEY=VALUE",
+      description = "A setting of every sink connector (repeatable), e.g. compaction.max.bytes=8388608; the sink's defaults otherwise.")
+  Map<String, String> sinkSettings = new LinkedHashMap<>();
+
   @Option(names = "--worker-heap", defaultValue = "1g", description = "-Xmx of the Connect worker (the writer). Default: ${DEFAULT-VALUE}.")
   String workerHeap;
 
@@ -110,7 +120,7 @@ public final class BenchMain implements Callable<Integer> {
     BenchConfig config;
     try {
       config = smoke ? BenchConfig.smoke(dir) : new BenchConfig(n, u, mergeModes, parsePhases(), dir, produceRate, freshnessSeconds,
-          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, workerHeap, splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes),
+          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap, splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes),
           Duration.ofMinutes(drainTimeoutMinutes), keepData);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());

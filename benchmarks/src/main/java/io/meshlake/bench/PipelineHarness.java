@@ -164,7 +164,7 @@ public final class PipelineHarness {
     kafka.createTopic(SINK_DLQ, 1);
     registry = SchemaRegistryServer.start(RegistryConfig.builder()
         .bootstrapServers(kafka.bootstrapServers()).topic("_schemas").listenPort(0).listenHost("127.0.0.1").build());
-    streams = StreamsTopologyApp.start(StreamsTopologyConfig.of(Map.of(
+    Map<String, String> streamsConfig = new LinkedHashMap<>(Map.of(
         StreamsTopologyConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
         StreamsTopologyConfig.SCHEMA_REGISTRY_URL, registry.url(),
         StreamsTopologyConfig.APPLICATION_ID, STREAMS_APP,
@@ -172,14 +172,16 @@ public final class PipelineHarness {
         StreamsTopologyConfig.STATE_DIR, dataDir.resolve("streams-state").toString(),
         StreamsTopologyConfig.NUM_STREAM_THREADS, Integer.toString(config.streamThreads()),
         StreamsTopologyConfig.HTTP_HOST, "127.0.0.1",
-        StreamsTopologyConfig.HTTP_PORT, "0")));
+        StreamsTopologyConfig.HTTP_PORT, "0"));
+    config.streamsSettings().forEach((key, value) -> streamsConfig.put(StreamsTopologyConfig.STREAMS_PREFIX + key, value));
+    streams = StreamsTopologyApp.start(StreamsTopologyConfig.of(streamsConfig));
     streams.awaitRunning(Duration.ofMinutes(3));
     Progress.say("broker %s, registry %s, streams topology running; starting the Connect worker (-Xmx%s)",
         kafka.bootstrapServers(), registry.url(), config.workerHeap());
     worker = ConnectWorker.start(dataDir.resolve("worker"), kafka.bootstrapServers(),
         new ConnectWorker.Settings(config.workerHeap(), config.workerJvmOptions(), config.jfr(), "profile"));
     connectors = new SinkConnectors(worker, lakeDir.toString(), dataDir.resolve("key-locators").toString(), registry.url(),
-        config.tasks());
+        config.tasks(), config.sinkSettings());
     offsets = new TopicOffsets(kafka.bootstrapServers());
     waits = new PipelineWaits(offsets, streams, STREAMS_APP, worker, connectors, config.phaseTimeout());
     commitLog = new SinkCommitLog(worker.logFile());

@@ -25,9 +25,13 @@ final class SinkConnectors {
   private final String keyLocatorDir;
   private final String registryUrl;
   private final int tasks;
+  /** The run's --sink-setting values, over the defaults below. */
+  private final Map<String, String> settings;
   private final Map<String, Map<String, String>> configs = new HashMap<>();
 
-  SinkConnectors(ConnectWorker worker, String tableRoot, String keyLocatorDir, String registryUrl, int tasks) {
+  SinkConnectors(ConnectWorker worker, String tableRoot, String keyLocatorDir, String registryUrl, int tasks,
+      Map<String, String> settings) {
+    this.settings = Map.copyOf(settings);
     this.worker = worker;
     this.tableRoot = tableRoot;
     this.keyLocatorDir = keyLocatorDir;
@@ -98,6 +102,7 @@ final class SinkConnectors {
     c.put("errors.deadletterqueue.topic.name", "dlq.jira.sink");
     c.put("errors.deadletterqueue.topic.replication.factor", "1");
     c.put("errors.deadletterqueue.context.headers.enable", "true");
+    c.putAll(settings);
     return c;
   }
 
