@@ -76,7 +76,7 @@ public final class StreamsTopologyApp implements AutoCloseable {
    * Kafka Streams commits exactly-once transactions every 100 ms by default. Each commit flushes the
    * producer and waits for the broker; on a loaded machine the stream thread spent a fifth of its time
    * there and fell behind 10,000 events/s. Committing each second made the topology's share of freshness
-   * several times smaller (benchmarks/RESULTS.md, "Topology commit interval"); a record waits for the
+   * smaller in every comparison, up to several times (benchmarks/RESULTS.md, "Round F"); a record waits for the
    * next commit, half a second on average. {@code streams.commit.interval.ms} overrides it.
    */
   static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
