@@ -87,7 +87,7 @@ final class PartitionBuffer {
 
   /**
    * When the open batch falls due by age or by idleness (epoch millis); {@link Long#MAX_VALUE} when
-   * nothing is open, or when only count and bytes can make it due.
+   * nothing is open.
    */
   long dueAtMillis(Duration maxAge, Duration idle) {
     if (lastOffset <= durableOffset || firstAtMillis < 0) {
