@@ -81,8 +81,7 @@ final class PartitionBuffer {
     if (lastOffset <= durableOffset) {
       return false;
     }
-    return events >= maxRecords || bytes >= maxBytes || nowMillis - firstAtMillis >= maxAge.toMillis()
-        || (!idle.isZero() && nowMillis - lastAtMillis >= idle.toMillis());
+    return events >= maxRecords || bytes >= maxBytes || nowMillis >= dueAtMillis(maxAge, idle);
   }
 
   /**

@@ -3,8 +3,6 @@ package io.meshlake.sink.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meshlake.table.delta.DeltaTable;
-import io.meshlake.table.delta.TableScanner;
 import io.meshlake.table.storage.LocalTableStore;
 import io.meshlake.testkit.KafkaTestCluster;
 import java.nio.file.Path;
@@ -70,18 +68,10 @@ class FlushTimingIT {
       // Far below the worker's 60 s, far above the 1 s idle time on a loaded machine.
       await().atMost(Duration.ofMillis(WORKER_OFFSET_FLUSH_MS / 2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
         harness.assertNoFailedTask("raw-idle");
-        assertThat(rows(store)).hasSize(expected);
+        assertThat(AppendSinkIT.rows(store, "raw_jira_issue")).hasSize(expected);
       });
       long tookMillis = (System.nanoTime() - sent) / 1_000_000;
       assertThat(tookMillis).as("burst %d visible after %d ms", burst, tookMillis).isLessThan(WORKER_OFFSET_FLUSH_MS / 2);
-    }
-  }
-
-  static List<Object[]> rows(LocalTableStore store) {
-    try {
-      return TableScanner.readAll(DeltaTable.open(store, "raw_jira_issue"));
-    } catch (io.delta.kernel.exceptions.TableNotFoundException notYet) {
-      return List.of();
     }
   }
 }
