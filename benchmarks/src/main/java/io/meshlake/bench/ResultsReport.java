@@ -200,8 +200,8 @@ final class ResultsReport {
         + "for merges turning each event into its rows), the rest included (closing files, locating keys, writing the "
         + "merged rows, the Delta commit, and for merge_on_read the self-compaction it runs right after the commit). "
         + "Plan / log / self-compaction: each part's median over the same batches, from the sink's log line (plan: closing "
-        + "the batch's files, locating and marking replaced rows, writing deletion vectors; log: the Delta commit with any "
-        + "checkpoint; self-compaction: the round after the commit). "
+        + "the batch's files, locating and marking replaced rows, writing deletion vectors; log: the Delta commit; checkpoints "
+        + "are written in the background; self-compaction: the round after the commit). "
         + "Events/s figures include everything.");
     line(md, "");
   }

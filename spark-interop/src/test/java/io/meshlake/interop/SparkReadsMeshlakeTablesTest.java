@@ -53,7 +53,7 @@ class SparkReadsMeshlakeTablesTest {
   static List<Change> changes;
 
   @BeforeAll
-  static void writeTablesThenStartSpark() {
+  static void writeTablesThenStartSpark() throws InterruptedException {
     Random random = new Random(11);
     changes = new ArrayList<>();
     for (int round = 1; round <= 12; round++) {
@@ -88,6 +88,10 @@ class SparkReadsMeshlakeTablesTest {
         labels.write(batch, i);
         batch.clear();
       }
+    }
+    // Checkpoints are written in the background; Spark should find them.
+    for (DeltaTable t : List.of(rawTable, issues.table(), labels.table())) {
+      assertThat(t.awaitCheckpoints(Duration.ofMinutes(2))).as("checkpoints of " + t.path() + " written").isTrue();
     }
     spark = SparkSession.builder()
         .master("local[1]")

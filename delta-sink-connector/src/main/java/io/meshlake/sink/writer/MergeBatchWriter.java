@@ -29,8 +29,8 @@ public final class MergeBatchWriter implements BatchWriter {
 
   /**
    * Where the last commit's time went: planning it (closing the batch's files, locating and marking
-   * replaced rows, writing deletion vectors), writing it to the Delta log (with any checkpoint), and
-   * the self-compaction that followed it.
+   * replaced rows, writing deletion vectors), writing it to the Delta log (checkpoints are written in
+   * the background), and the self-compaction that followed it.
    */
   public record CommitTimes(long planMillis, long logMillis, long compactionMillis) {}
 

@@ -195,7 +195,9 @@ class SinkOperationsIT {
     assertThat(ownersByFile).isNotEmpty();
     assertThat(ownersByFile.values()).as("no data file added or removed by more than one owner").allSatisfy(o -> assertThat(o).hasSize(1));
     assertThat(commits).isGreaterThan(5);
-    assertThat(checkpoints(log)).as("a checkpoint every 5 commits").isNotEmpty();
+    // Written in the background after the commits that call for them.
+    await().atMost(SinkHarness.deadline())
+        .untilAsserted(() -> assertThat(checkpoints(log)).as("a checkpoint every 5 commits").isNotEmpty());
   }
 
   static List<String> checkpoints(Path log) throws IOException {

@@ -267,22 +267,30 @@ public final class DeltaTable {
   private void runHooks(TransactionCommitResult result) {
     for (PostCommitHook hook : result.getPostCommitHooks()) {
       // Checkpoints and the cheap per-version checksum help every reader; the full checksum and
-      // log compaction would re-read the table on the commit path.
-      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT
-          || hook.getType() == PostCommitHook.PostCommitHookType.CHECKSUM_SIMPLE) {
+      // log compaction would re-read the table on the commit path. Checkpoints are written in the
+      // background (see Checkpointer): the commit is durable without them.
+      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
+        Checkpointer.INSTANCE.submit(path, engine, hook, result.getVersion());
+      } else if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKSUM_SIMPLE) {
         try {
-          long started = System.nanoTime();
           hook.threadSafeInvoke(engine);
-          if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
-            LOG.info("wrote checkpoint of {} at version {} in {} ms", path, result.getVersion(), (System.nanoTime() - started) / 1_000_000);
-          }
         } catch (IOException | RuntimeException | LinkageError e) {
-          // A missing checkpoint or checksum only slows readers down; the commit itself is durable,
-          // so nothing after it may make the caller believe it failed.
+          // A missing checksum only slows readers down; the commit itself is durable, so nothing
+          // after it may make the caller believe it failed.
           LOG.warn("{} of {} at version {} failed: {}", hook.getType(), path, result.getVersion(), e.toString());
         }
       }
     }
+  }
+
+  /**
+   * Waits until the checkpoints this JVM's commits to the table asked for are written (or failed):
+   * for callers that hand the table to a reader that should find them, and for tests.
+   *
+   * @return false if {@code timeout} ran out first
+   */
+  public boolean awaitCheckpoints(java.time.Duration timeout) throws InterruptedException {
+    return Checkpointer.INSTANCE.await(path, timeout);
   }
 
   private static <T> CloseableIterator<T> toCloseable(List<T> list) {

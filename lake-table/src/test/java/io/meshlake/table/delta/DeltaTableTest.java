@@ -94,6 +94,33 @@ class DeltaTableTest {
   }
 
   @Test
+  void checkpointsAreWrittenInTheBackgroundAndReadersLoadTheTableThroughThem() throws Exception {
+    LocalTableStore store = new LocalTableStore(dir);
+    DeltaTable table = DeltaTable.openOrCreate(store, "cp", SCHEMA, List.of("workspace_id"), DeltaTable.defaultProperties(3));
+    for (int i = 1; i <= 7; i++) {
+      String relative = "workspace_id=w1/part-0-" + i + ".parquet";
+      DataFileWriter writer = new DataFileWriter(store, table.path(), relative, table.fileSchema(), CompressionCodecName.SNAPPY, 8 << 20);
+      writer.write(new Object[] {"i-" + i, (long) i, null, List.of(), null});
+      writer.close();
+      table.commit(table.latest(), DeltaTable.Changes.of(List.of(new NewFile(writer.result(), Map.of("workspace_id", "w1"), Map.of())),
+          List.of()), Optional.of("app"), i, Map.of());
+    }
+    assertThat(table.awaitCheckpoints(java.time.Duration.ofMinutes(2))).isTrue();
+    // Versions 0..7: checkpoints are called for at versions 3 and 6 (a queued one may be replaced
+    // by a newer one, never dropped without one), and _last_checkpoint names the newest.
+    List<String> log;
+    try (var files = Files.list(dir.resolve("cp/_delta_log"))) {
+      log = files.map(p -> p.getFileName().toString()).toList();
+    }
+    assertThat(log).contains("00000000000000000006.checkpoint.parquet", "_last_checkpoint");
+    assertThat(Files.readString(dir.resolve("cp/_delta_log/_last_checkpoint"))).contains("\"version\":6");
+    // A reader opening the table now starts from the checkpoint and still sees all seven files.
+    DeltaTable reopened = DeltaTable.open(store, "cp");
+    assertThat(reopened.files(reopened.latest(), Map.of(), f -> true)).hasSize(7);
+    assertThat(reopened.transactionVersion(reopened.latest(), "app")).contains(7L);
+  }
+
+  @Test
   void anExistingTableWithAnotherSchemaIsRefusedByName() {
     LocalTableStore store = new LocalTableStore(dir);
     DeltaTable.openOrCreate(store, "t", SCHEMA, List.of("workspace_id"), Map.of());
