@@ -72,6 +72,10 @@ public final class MergeOnReadMerge implements MergeStrategy {
     double deletedFraction() {
       return file.numRecords() <= 0 ? 0 : (double) deleted.getLongCardinality() / file.numRecords();
     }
+
+    long liveRows() {
+      return Math.max(0, file.numRecords() - deleted.getLongCardinality());
+    }
   }
 
   public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy) {
@@ -443,15 +447,18 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /**
-   * The smallest size tier of a workspace's small files that holds {@code smallFiles} files, or none.
-   * Files are tiered by size in steps of {@code smallFiles}x (from {@link #TIER_BASE_BYTES}), so
-   * merging a full tier makes a file of the next tier: each row is rewritten once per tier it climbs
-   * (a few times in all), never once per round as when every small file of a growing table is merged.
+   * The smallest tier of a workspace's small files that holds {@code smallFiles} files, or none.
+   * Files are tiered by live rows in steps of {@code smallFiles}x, so merging a full tier always
+   * makes a file of a higher tier: each row is rewritten at most once per tier it climbs (a few
+   * times in all), never once per round as when every small file of a growing table is merged.
+   * Tiers by bytes did not climb for the smallest files: a file's footer and column metadata
+   * (a few KiB) dwarf a handful of rows, so eight one-row files merged into a file of the same
+   * byte tier, and its rows were merged again round after round.
    */
   private List<OwnedFile> fullTier(List<OwnedFile> smallFiles) {
     Map<Integer, List<OwnedFile>> tiers = new java.util.TreeMap<>();
     for (OwnedFile f : smallFiles) {
-      tiers.computeIfAbsent(tier(f.file.sizeBytes(), policy.smallFiles()), t -> new ArrayList<>()).add(f);
+      tiers.computeIfAbsent(tier(f.liveRows(), policy.smallFiles()), t -> new ArrayList<>()).add(f);
     }
     for (List<OwnedFile> files : tiers.values()) {
       if (files.size() >= policy.smallFiles()) {
@@ -461,13 +468,14 @@ public final class MergeOnReadMerge implements MergeStrategy {
     return List.of();
   }
 
-  /** Files below this size are all in the lowest tier. */
-  static final long TIER_BASE_BYTES = 8 << 10;
-
-  static int tier(long sizeBytes, int factor) {
+  /** The tier of a file of {@code liveRows} rows: 0 below {@code factor} rows, 1 below factor², and so on. */
+  static int tier(long liveRows, int factor) {
     int tier = 0;
-    for (long bound = TIER_BASE_BYTES * factor; sizeBytes >= bound && tier < 62; bound *= factor) {
+    for (long bound = factor; liveRows >= bound && tier < 62; bound *= factor) {
       tier++;
+      if (bound > Long.MAX_VALUE / factor) {
+        break;
+      }
     }
     return tier;
   }

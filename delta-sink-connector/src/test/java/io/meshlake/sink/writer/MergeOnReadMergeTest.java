@@ -275,16 +275,21 @@ class MergeOnReadMergeTest {
 
   @Test
   void smallFileTiersGrowByTheCompactionFactor() {
-    // factor 8 from 8 KiB: [0, 64 KiB) tier 0, [64 KiB, 512 KiB) tier 1, [512 KiB, 4 MiB) tier 2 ...
+    // factor 8, by live rows: [0, 8) tier 0, [8, 64) tier 1, [64, 512) tier 2 ...
     assertThat(MergeOnReadMerge.tier(0, 8)).isZero();
-    assertThat(MergeOnReadMerge.tier(36 << 10, 8)).isZero();
-    assertThat(MergeOnReadMerge.tier((64 << 10) - 1, 8)).isZero();
-    assertThat(MergeOnReadMerge.tier(64 << 10, 8)).isEqualTo(1);
-    assertThat(MergeOnReadMerge.tier(1 << 20, 8)).isEqualTo(2);
-    assertThat(MergeOnReadMerge.tier(7 << 20, 8)).isEqualTo(3);
-    assertThat(MergeOnReadMerge.tier(32 << 10, 4)).isEqualTo(1);
-    // a full tier of files merges into a file of a higher tier, which the next round leaves alone
-    assertThat(MergeOnReadMerge.tier(8 * (50 << 10), 8)).isGreaterThan(MergeOnReadMerge.tier(50 << 10, 8));
+    assertThat(MergeOnReadMerge.tier(1, 8)).isZero();
+    assertThat(MergeOnReadMerge.tier(7, 8)).isZero();
+    assertThat(MergeOnReadMerge.tier(8, 8)).isEqualTo(1);
+    assertThat(MergeOnReadMerge.tier(63, 8)).isEqualTo(1);
+    assertThat(MergeOnReadMerge.tier(64, 8)).isEqualTo(2);
+    assertThat(MergeOnReadMerge.tier(100_000, 8)).isEqualTo(5);
+    assertThat(MergeOnReadMerge.tier(16, 4)).isEqualTo(2);
+    // a full tier of files, even of one row each, merges into a file of a higher tier, which the
+    // next round leaves alone
+    for (int rows : new int[] {1, 5, 8, 50, 63, 4_000}) {
+      assertThat(MergeOnReadMerge.tier(8L * rows, 8)).as("8 files of %d rows", rows).isGreaterThan(MergeOnReadMerge.tier(rows, 8));
+    }
     assertThat(MergeOnReadMerge.tier(Long.MAX_VALUE, 16)).isLessThan(63);
+    assertThat(MergeOnReadMerge.tier(Long.MAX_VALUE, 3)).isLessThan(63);
   }
 }
