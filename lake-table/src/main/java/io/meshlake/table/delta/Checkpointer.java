@@ -39,12 +39,25 @@ final class Checkpointer {
 
   private record Pending(PostCommitHook hook, Engine engine, long version) {}
 
-  /** Queues the checkpoint {@code hook} of {@code tablePath} at {@code version}. */
+  /** Per table path: the newest version written, so an older checkpoint is never written after it. */
+  private final Map<String, Long> written = new HashMap<>();
+
+  /**
+   * Queues the checkpoint {@code hook} of {@code tablePath} at {@code version}. Writers of one table
+   * run their hooks after the commit, unordered: an older version than one waiting or written is dropped.
+   */
   synchronized void submit(String tablePath, Engine engine, PostCommitHook hook, long version) {
-    Pending previous = waiting.put(tablePath, new Pending(hook, engine, version));
-    if (previous != null) {
-      return; // the queued task writes the newer one instead
+    if (version <= written.getOrDefault(tablePath, -1L)) {
+      return;
     }
+    Pending previous = waiting.get(tablePath);
+    if (previous != null) {
+      if (previous.version() < version) {
+        waiting.put(tablePath, new Pending(hook, engine, version)); // the queued task writes this one instead
+      }
+      return;
+    }
+    waiting.put(tablePath, new Pending(hook, engine, version));
     outstanding.merge(tablePath, 1, Integer::sum);
     thread.execute(() -> write(tablePath));
   }
@@ -53,6 +66,9 @@ final class Checkpointer {
     Pending next;
     synchronized (this) {
       next = waiting.remove(tablePath);
+      if (next != null) {
+        written.merge(tablePath, next.version(), Math::max);
+      }
     }
     try {
       if (next != null) {
