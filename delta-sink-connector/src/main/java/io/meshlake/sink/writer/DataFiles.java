@@ -77,7 +77,7 @@ public final class DataFiles implements AutoCloseable {
     if (current == null) {
       String relative = TableLayout.partitionDirectory(workspace) + "/" + filePrefix + UUID.randomUUID() + ".snappy.parquet";
       current = new DataFileWriter(table.store(), table.path(), relative, layout.fileSchema(), CompressionCodecName.SNAPPY,
-          settings.rowGroupBytes(), layout.dictionaryColumns());
+          settings.rowGroupBytes(), layout.lowCardinalityColumns());
     }
     for (Object[] row : pending) {
       current.write(row);

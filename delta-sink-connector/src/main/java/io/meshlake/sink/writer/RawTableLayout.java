@@ -52,9 +52,9 @@ public final class RawTableLayout {
     }
     fields.addAll(KAFKA_COLUMNS);
     this.entityColumns = flattener.struct().fields().size();
-    java.util.Set<String> dictionary = new java.util.HashSet<>(flattener.enumColumns());
-    dictionary.add("_kafka_topic");
-    this.layout = new TableLayout(new TableSchema(fields), List.of(TableLayout.WORKSPACE), dictionary);
+    java.util.Set<String> lowCardinality = new java.util.HashSet<>(flattener.enumColumns());
+    lowCardinality.add("_kafka_topic");
+    this.layout = new TableLayout(new TableSchema(fields), List.of(TableLayout.WORKSPACE), lowCardinality);
   }
 
   /** {@code raw_<domain>_<kind>}, e.g. raw_jira_issue. */

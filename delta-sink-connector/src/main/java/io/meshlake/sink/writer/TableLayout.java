@@ -17,18 +17,18 @@ public final class TableLayout {
   private final TableSchema fileSchema;
   private final int[] fileColumns;
   private final int workspaceIndex;
-  private final java.util.Set<String> dictionaryColumns;
+  private final java.util.Set<String> lowCardinalityColumns;
 
   public TableLayout(TableSchema schema, List<String> partitionColumns) {
     this(schema, partitionColumns, java.util.Set.of());
   }
 
   /**
-   * @param dictionaryColumns low-cardinality columns (enum names and the like) worth dictionary
-   *     encoding in the data files; every other column is written plain
+   * @param lowCardinalityColumns low-cardinality string columns (enum names and the like) whose
+   *     min/max the data files record; other long strings get no Parquet statistics
    */
-  public TableLayout(TableSchema schema, List<String> partitionColumns, java.util.Set<String> dictionaryColumns) {
-    this.dictionaryColumns = java.util.Set.copyOf(dictionaryColumns);
+  public TableLayout(TableSchema schema, List<String> partitionColumns, java.util.Set<String> lowCardinalityColumns) {
+    this.lowCardinalityColumns = java.util.Set.copyOf(lowCardinalityColumns);
     this.schema = schema;
     this.partitionColumns = List.copyOf(partitionColumns);
     for (String column : partitionColumns) {
@@ -79,8 +79,8 @@ public final class TableLayout {
     return fileSchema.require(column);
   }
 
-  public java.util.Set<String> dictionaryColumns() {
-    return dictionaryColumns;
+  public java.util.Set<String> lowCardinalityColumns() {
+    return lowCardinalityColumns;
   }
 
   /** The directory of a partition under the table root, Hive-style. */

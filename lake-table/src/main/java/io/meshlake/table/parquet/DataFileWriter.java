@@ -4,31 +4,42 @@ import io.meshlake.table.schema.TableSchema;
 import io.meshlake.table.storage.TableStore;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.HashSet;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
+import java.util.Set;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * Writes one Parquet data file of a table (its non-partition columns), collecting the Delta
- * statistics as it goes. The file is invisible until {@link #close()} returns: nothing in the log
- * points at it before the commit that adds it, and an abandoned file is only garbage for vacuum.
+ * statistics as it goes. Rows are split into column buffers and each page is encoded in one pass
+ * (levels run-length encoded, values PLAIN, then compressed); parquet-mr's file writer lays out the
+ * row groups and the footer. The file is invisible until {@link #close()} returns: nothing in the
+ * log points at it before the commit that adds it, and an abandoned file is only garbage for vacuum.
  */
 public final class DataFileWriter implements AutoCloseable {
 
-  private static final Configuration CONF = new Configuration(false);
+  /** Pages are cut at about this many bytes of a column (Parquet readers' usual page size). */
+  static final int PAGE_BYTES = 256 * 1024;
 
   private final String relativePath;
-  private final TableStore store;
   private final String qualifiedPath;
   private final StatsCollector stats;
   private final CountingOutputFile output;
-  private final ParquetWriter<Object[]> writer;
+  private final ParquetFileWriter file;
+  private final CompressionCodecName codec;
+  private final long rowGroupBytes;
+  private final RowShredder shredder;
+  private final ColumnBuffer[] columns;
+  private final ByteSink scratch = new ByteSink(4096);
+  private long rowGroupRows;
+  /** {@link #bytesWritten()}'s last answer and the row count it was computed at. */
+  private long size;
+  private long sizeCheckedAt = -1;
   private WrittenFile result;
 
   public DataFileWriter(TableStore store, String tableRoot, String relativePath, TableSchema fileSchema,
@@ -37,79 +48,91 @@ public final class DataFileWriter implements AutoCloseable {
   }
 
   /**
-   * @param dictionaryColumns the top-level columns to dictionary-encode (low-cardinality ones such as
-   *     enums); null for parquet-mr's default (all). Dictionary-encoding a column of unique values
-   *     costs a hash lookup per value until parquet-mr gives up, for no gain.
+   * @param lowCardinalityColumns top-level string columns of few distinct values (enum names) whose
+   *     min/max go into the file's statistics; null for none. {@code resource_ari} always has them;
+   *     other strings and binaries do not (long text prunes nothing and costs a comparison per value).
    */
   public DataFileWriter(TableStore store, String tableRoot, String relativePath, TableSchema fileSchema,
-      CompressionCodecName codec, long rowGroupBytes, java.util.Set<String> dictionaryColumns) throws IOException {
-    this.store = store;
+      CompressionCodecName codec, long rowGroupBytes, Set<String> lowCardinalityColumns) throws IOException {
     this.relativePath = relativePath;
     this.qualifiedPath = store.qualify(tableRoot + "/" + relativePath);
     this.stats = new StatsCollector(fileSchema);
+    this.codec = codec;
+    this.rowGroupBytes = rowGroupBytes;
+    Set<String> trackedStrings = new HashSet<>();
+    trackedStrings.add("resource_ari");
+    if (lowCardinalityColumns != null) {
+      trackedStrings.addAll(lowCardinalityColumns);
+    }
+    MessageType messageType = ParquetSchemas.messageType(fileSchema);
+    this.shredder = new RowShredder(fileSchema, messageType, trackedStrings, PageCompressor.of(codec));
+    this.columns = shredder.columns();
     this.output = new CountingOutputFile(store, qualifiedPath);
-    Builder builder = new Builder(output, fileSchema);
-    // Footer and page statistics of long text columns (descriptions, summaries) cost a byte-wise
-    // comparison per value and prune nothing; the Delta log keeps per-file bounds anyway.
-    for (io.meshlake.table.schema.ColumnType.Field f : fileSchema.fields()) {
-      if (f.type() == io.meshlake.table.schema.ColumnType.Primitive.BINARY
-          || (f.type() == io.meshlake.table.schema.ColumnType.Primitive.STRING && !f.name().equals("resource_ari")
-              && (dictionaryColumns == null || !dictionaryColumns.contains(f.name())))) {
-        builder.withStatisticsEnabled(f.name(), false);
-      }
-    }
-    if (dictionaryColumns != null) {
-      builder.withDictionaryEncoding(false);
-      for (String column : dictionaryColumns) {
-        builder.withDictionaryEncoding(column, true);
-      }
-    }
-    // Pages of 256 KiB: parquet-mr allocates a compression buffer of one page per writer, and a
-    // 1 MiB buffer is a humongous object for G1 in a small heap (half a region or more); a writer
-    // that opens thousands of files per minute then spends its time in full collections.
-    this.writer = builder
-        .withConf(CONF)
-        .withCompressionCodec(codec)
-        .withRowGroupSize(rowGroupBytes)
-        .withPageSize(256 * 1024)
-        .withDictionaryPageSize(64 * 1024)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withPageWriteChecksumEnabled(false)
-        .withSizeStatisticsEnabled(false)
-        .build();
+    this.file = new ParquetFileWriter(output, messageType, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0,
+        ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH, ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH,
+        false);
+    file.start();
   }
 
   public void write(Object[] row) throws IOException {
-    writer.write(row);
+    shredder.write(row);
     stats.add(row);
+    rowGroupRows++;
+    // Pages and row groups end only between rows, so each page's row count is exact.
+    for (ColumnBuffer column : columns) {
+      if (column.openPageBytes() >= PAGE_BYTES) {
+        column.cutPage(scratch);
+      }
+    }
+    if ((rowGroupRows & 255) == 0 && bufferedBytes() >= rowGroupBytes) {
+      writeRowGroup();
+    }
+  }
+
+  private long bufferedBytes() {
+    long n = 0;
+    for (ColumnBuffer column : columns) {
+      n += column.bufferedBytes();
+    }
+    return n;
+  }
+
+  private void writeRowGroup() throws IOException {
+    if (rowGroupRows == 0) {
+      return;
+    }
+    file.startBlock(rowGroupRows);
+    for (ColumnBuffer column : columns) {
+      column.writeChunk(file, codec, scratch);
+    }
+    file.endBlock();
+    rowGroupRows = 0;
   }
 
   public long rowCount() {
     return stats.rows();
   }
 
-  /**
-   * Bytes written so far, including the open row group's buffers. Asking parquet-mr walks every
-   * column, so the answer is refreshed only every 256 rows.
-   */
+  /** Bytes written so far, including the open row group's buffers (refreshed every 256 rows). */
   public long bytesWritten() {
     if (stats.rows() - sizeCheckedAt >= 256 || sizeCheckedAt < 0) {
-      size = writer.getDataSize();
+      size = output.position + bufferedBytes();
       sizeCheckedAt = stats.rows();
     }
     return size;
   }
-
-  private long size;
-  private long sizeCheckedAt = -1;
 
   @Override
   public void close() throws IOException {
     if (result != null) {
       return;
     }
-    writer.close();
+    try {
+      writeRowGroup();
+      file.end(Map.of("writer", "meshlake", "writer.model.name", "meshlake"));
+    } finally {
+      file.close();
+    }
     result = new WrittenFile(relativePath, output.position, System.currentTimeMillis(), stats.result());
   }
 
@@ -122,25 +145,6 @@ public final class DataFileWriter implements AutoCloseable {
 
   public String qualifiedPath() {
     return qualifiedPath;
-  }
-
-  private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-    private final TableSchema schema;
-
-    Builder(OutputFile file, TableSchema schema) {
-      super(file);
-      this.schema = schema;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
-      return new RowWriteSupport(schema, Map.of("writer", "meshlake"));
-    }
   }
 
   /** A parquet-mr output file over a store stream, counting the bytes for the log's file size. */

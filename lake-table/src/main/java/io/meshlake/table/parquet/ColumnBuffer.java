@@ -1,0 +1,288 @@
+package io.meshlake.table.parquet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * One leaf column of a data file being written: its levels and PLAIN-encoded values as they arrive,
+ * cut into compressed pages, held until the row group is written. Values are encoded once, in bulk
+ * per page, instead of through a per-value record path; min/max are kept for the columns whose
+ * statistics readers prune on.
+ */
+final class ColumnBuffer {
+
+  enum Kind { INT64, INT32, DOUBLE, FLOAT, BOOLEAN, BYTES }
+
+  /** A page, compressed, waiting for its row group. */
+  private record Page(byte[] bytes, int uncompressedSize, int valueCount, int rowCount, Statistics<?> stats) {}
+
+  private final ColumnDescriptor descriptor;
+  private final PrimitiveType type;
+  private final Kind kind;
+  private final boolean tracked;
+  private final boolean isString;
+  private final int maxRl;
+  private final int maxDl;
+  private final PageCompressor compressor;
+
+  private byte[] rl;
+  private byte[] dl;
+  private int levels;
+  private int rows;
+  private int nulls;
+  private final ByteSink values = new ByteSink(64);
+  private byte[] booleans;
+  private int booleanCount;
+
+  private long minLong;
+  private long maxLong;
+  private double minDouble;
+  private double maxDouble;
+  private boolean sawNaN;
+  private byte[] minBytes;
+  private byte[] maxBytes;
+  private boolean sawFalse;
+  private boolean sawTrue;
+
+  private final List<Page> pages = new ArrayList<>();
+  private long chunkValues;
+  private long pageBytes;
+
+  ColumnBuffer(ColumnDescriptor descriptor, Kind kind, boolean isString, boolean tracked, PageCompressor compressor) {
+    this.descriptor = descriptor;
+    this.type = descriptor.getPrimitiveType();
+    this.kind = kind;
+    this.isString = isString;
+    this.tracked = tracked;
+    this.maxRl = descriptor.getMaxRepetitionLevel();
+    this.maxDl = descriptor.getMaxDefinitionLevel();
+    this.compressor = compressor;
+    rl = maxRl > 0 ? new byte[64] : null;
+    dl = maxDl > 0 ? new byte[64] : null;
+    booleans = kind == Kind.BOOLEAN ? new byte[64] : null;
+    resetStats();
+  }
+
+  private void level(int r, int d) {
+    if (levels == (dl != null ? dl.length : rl != null ? rl.length : Integer.MAX_VALUE)) {
+      int n = levels * 2;
+      if (dl != null) {
+        dl = Arrays.copyOf(dl, n);
+      }
+      if (rl != null) {
+        rl = Arrays.copyOf(rl, n);
+      }
+    }
+    if (rl != null) {
+      rl[levels] = (byte) r;
+    }
+    if (dl != null) {
+      dl[levels] = (byte) d;
+    }
+    levels++;
+    if (r == 0) {
+      rows++;
+    }
+  }
+
+  void addNull(int r, int d) {
+    level(r, d);
+    nulls++;
+  }
+
+  /** A defined value (its definition level is the column's maximum). */
+  void add(Object value, int r) {
+    level(r, maxDl);
+    switch (kind) {
+      case INT64 -> {
+        long v = ((Number) value).longValue();
+        values.writeLong(v);
+        if (tracked) {
+          minLong = Math.min(minLong, v);
+          maxLong = Math.max(maxLong, v);
+        }
+      }
+      case INT32 -> {
+        int v = ((Number) value).intValue();
+        values.writeInt(v);
+        if (tracked) {
+          minLong = Math.min(minLong, v);
+          maxLong = Math.max(maxLong, v);
+        }
+      }
+      case DOUBLE -> {
+        double v = ((Number) value).doubleValue();
+        values.writeLong(Double.doubleToRawLongBits(v));
+        trackDouble(v);
+      }
+      case FLOAT -> {
+        float v = ((Number) value).floatValue();
+        values.writeInt(Float.floatToRawIntBits(v));
+        trackDouble(v);
+      }
+      case BOOLEAN -> {
+        boolean v = (Boolean) value;
+        if (booleanCount == booleans.length) {
+          booleans = Arrays.copyOf(booleans, booleanCount * 2);
+        }
+        booleans[booleanCount++] = (byte) (v ? 1 : 0);
+        sawTrue |= v;
+        sawFalse |= !v;
+      }
+      case BYTES -> {
+        byte[] v = isString ? ((String) value).getBytes(StandardCharsets.UTF_8) : (byte[]) value;
+        values.writeInt(v.length);
+        values.write(v, 0, v.length);
+        if (tracked) {
+          if (minBytes == null || Arrays.compareUnsigned(v, minBytes) < 0) {
+            minBytes = v;
+          }
+          if (maxBytes == null || Arrays.compareUnsigned(v, maxBytes) > 0) {
+            maxBytes = v;
+          }
+        }
+      }
+    }
+  }
+
+  private void trackDouble(double v) {
+    if (!tracked) {
+      return;
+    }
+    if (Double.isNaN(v)) {
+      sawNaN = true;
+      return;
+    }
+    minDouble = Math.min(minDouble, v);
+    maxDouble = Math.max(maxDouble, v);
+  }
+
+  /** Bytes the open page holds, for deciding when to cut it. */
+  int openPageBytes() {
+    return values.size() + booleanCount / 8 + levels / 4;
+  }
+
+  /** Bytes this column holds: compressed pages plus the open page. */
+  long bufferedBytes() {
+    return pageBytes + openPageBytes();
+  }
+
+  /** Encodes and compresses the open page (if it holds anything). */
+  void cutPage(ByteSink scratch) throws IOException {
+    if (levels == 0) {
+      return;
+    }
+    scratch.reset();
+    if (maxRl > 0) {
+      writeLevels(rl, LevelEncoder.bitWidth(maxRl), scratch);
+    }
+    if (maxDl > 0) {
+      writeLevels(dl, LevelEncoder.bitWidth(maxDl), scratch);
+    }
+    if (kind == Kind.BOOLEAN) {
+      LevelEncoder.bitPack(booleans, 0, booleanCount, booleanCount, 1, scratch);
+    } else {
+      scratch.write(values.array(), 0, values.size());
+    }
+    byte[] compressed = compressor.compress(scratch.array(), scratch.size());
+    pages.add(new Page(compressed, scratch.size(), levels, rows, pageStatistics()));
+    pageBytes += compressed.length;
+    chunkValues += levels;
+    levels = 0;
+    rows = 0;
+    nulls = 0;
+    booleanCount = 0;
+    values.reset();
+    resetStats();
+  }
+
+  private void writeLevels(byte[] levelBytes, int bitWidth, ByteSink out) {
+    int lengthAt = out.size();
+    out.writeInt(0);
+    LevelEncoder.encode(levelBytes, levels, bitWidth, out);
+    out.setInt(lengthAt, out.size() - lengthAt - 4);
+  }
+
+  /**
+   * The page's statistics. An untracked column (or a page with NaN) gets empty statistics, which
+   * makes the writer leave the column chunk without min/max and without a column index: readers
+   * then never skip it, rather than skip it wrongly.
+   */
+  private Statistics<?> pageStatistics() {
+    boolean defined = levels > nulls;
+    if (!tracked || (sawNaN && defined)) {
+      return Statistics.getBuilderForReading(type).build();
+    }
+    Statistics<?> s = Statistics.createStats(type);
+    s.setNumNulls(nulls);
+    if (defined) {
+      switch (kind) {
+        case INT64 -> {
+          s.updateStats(minLong);
+          s.updateStats(maxLong);
+        }
+        case INT32 -> {
+          s.updateStats((int) minLong);
+          s.updateStats((int) maxLong);
+        }
+        // Zeros are written as -0.0 (min) and +0.0 (max), as the format asks, so either sign matches.
+        case DOUBLE -> {
+          s.updateStats(minDouble == 0.0 ? -0.0 : minDouble);
+          s.updateStats(maxDouble == 0.0 ? 0.0 : maxDouble);
+        }
+        case FLOAT -> {
+          s.updateStats(minDouble == 0.0 ? -0.0f : (float) minDouble);
+          s.updateStats(maxDouble == 0.0 ? 0.0f : (float) maxDouble);
+        }
+        case BOOLEAN -> {
+          s.updateStats(!sawFalse);
+          s.updateStats(sawTrue);
+        }
+        case BYTES -> {
+          s.updateStats(Binary.fromConstantByteArray(minBytes));
+          s.updateStats(Binary.fromConstantByteArray(maxBytes));
+        }
+      }
+    }
+    return s;
+  }
+
+  private void resetStats() {
+    minLong = Long.MAX_VALUE;
+    maxLong = Long.MIN_VALUE;
+    minDouble = Double.POSITIVE_INFINITY;
+    maxDouble = Double.NEGATIVE_INFINITY;
+    sawNaN = false;
+    minBytes = null;
+    maxBytes = null;
+    sawFalse = false;
+    sawTrue = false;
+  }
+
+  /** Writes this column's chunk of the row group (the open page included) and empties the buffer. */
+  void writeChunk(ParquetFileWriter writer, CompressionCodecName codec, ByteSink scratch) throws IOException {
+    cutPage(scratch);
+    writer.startColumn(descriptor, chunkValues, codec);
+    Encoding rlEncoding = maxRl > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
+    Encoding dlEncoding = maxDl > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
+    for (Page page : pages) {
+      writer.writeDataPage(page.valueCount(), page.uncompressedSize(), BytesInput.from(page.bytes()), page.stats(),
+          page.rowCount(), rlEncoding, dlEncoding, Encoding.PLAIN);
+    }
+    writer.endColumn();
+    pages.clear();
+    pageBytes = 0;
+    chunkValues = 0;
+  }
+}

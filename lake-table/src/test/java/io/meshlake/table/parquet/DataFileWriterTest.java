@@ -1,0 +1,231 @@
+package io.meshlake.table.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.ColumnType.Primitive;
+import io.meshlake.table.schema.TableSchema;
+import io.meshlake.table.storage.LocalTableStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.io.api.Binary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataFileWriterTest {
+
+  static final ColumnType.Struct CUSTOM_FIELD = new ColumnType.Struct(List.of(
+      new ColumnType.Field("name", Primitive.STRING),
+      new ColumnType.Field("number", Primitive.DOUBLE),
+      new ColumnType.Field("tags", new ColumnType.Array(Primitive.STRING))));
+
+  static final TableSchema SCHEMA = new TableSchema(List.of(
+      new ColumnType.Field("resource_ari", Primitive.STRING),
+      new ColumnType.Field("version", Primitive.LONG),
+      new ColumnType.Field("points", Primitive.INT),
+      new ColumnType.Field("score", Primitive.DOUBLE),
+      new ColumnType.Field("ratio", Primitive.FLOAT),
+      new ColumnType.Field("resolved", Primitive.BOOLEAN),
+      new ColumnType.Field("payload", Primitive.BINARY),
+      new ColumnType.Field("created_at", Primitive.TIMESTAMP),
+      new ColumnType.Field("due", Primitive.DATE),
+      new ColumnType.Field("status", Primitive.STRING),
+      new ColumnType.Field("description", Primitive.STRING),
+      new ColumnType.Field("labels", new ColumnType.Array(Primitive.STRING)),
+      new ColumnType.Field("custom_fields", new ColumnType.Array(CUSTOM_FIELD)),
+      new ColumnType.Field("project", new ColumnType.Struct(List.of(
+          new ColumnType.Field("id", Primitive.STRING),
+          new ColumnType.Field("rank", Primitive.LONG))))));
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void rowsOfEveryTypeNestingAndNullReadBackAsWrittenAcrossPagesAndRowGroups() throws Exception {
+    Random random = new Random(42);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      rows.add(row(random, i));
+    }
+    LocalTableStore store = new LocalTableStore(dir);
+    // 1 MiB row groups over ~6 MB of descriptions: several row groups, several pages per column.
+    DataFileWriter writer = new DataFileWriter(store, "t", "f.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY, 1 << 20,
+        Set.of("status"));
+    for (Object[] row : rows) {
+      writer.write(row);
+    }
+    writer.close();
+
+    List<Object[]> read = DataFileReader.readAll(store.parquetInput(writer.qualifiedPath()), SCHEMA);
+    assertThat(read).hasSize(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(Arrays.deepToString(normalize(read.get(i)))).as("row %d", i).isEqualTo(Arrays.deepToString(normalize(rows.get(i))));
+    }
+    assertThat(writer.result().sizeBytes()).isEqualTo(java.nio.file.Files.size(dir.resolve("t/f.snappy.parquet")));
+    assertThat(writer.result().stats().numRecords()).isEqualTo(rows.size());
+
+    try (ParquetFileReader reader = ParquetFileReader.open(store.parquetInput(writer.qualifiedPath()))) {
+      ParquetMetadata footer = reader.getFooter();
+      assertThat(footer.getBlocks()).hasSizeGreaterThan(2);
+      assertThat(footer.getFileMetaData().getKeyValueMetaData()).containsEntry("writer", "meshlake");
+      long firstRow = 0;
+      for (BlockMetaData block : footer.getBlocks()) {
+        List<Object[]> groupRows = rows.subList((int) firstRow, (int) (firstRow + block.getRowCount()));
+        firstRow += block.getRowCount();
+        // Numbers: exact min/max and null counts, so readers can prune row groups.
+        Statistics<?> version = column(block, "version").getStatistics();
+        assertThat(version.genericGetMin()).isEqualTo(groupRows.stream().filter(r -> r[1] != null).mapToLong(r -> (Long) r[1]).min().orElseThrow());
+        assertThat(version.genericGetMax()).isEqualTo(groupRows.stream().filter(r -> r[1] != null).mapToLong(r -> (Long) r[1]).max().orElseThrow());
+        assertThat(version.getNumNulls()).isEqualTo(groupRows.stream().filter(r -> r[1] == null).count());
+        Statistics<?> ari = column(block, "resource_ari").getStatistics();
+        String minAri = groupRows.stream().map(r -> (String) r[0]).min(String::compareTo).orElseThrow();
+        assertThat(ari.genericGetMin()).isEqualTo(Binary.fromString(minAri));
+        Statistics<?> status = column(block, "status").getStatistics();
+        assertThat(status.hasNonNullValue()).isTrue();
+        // Long text: no min/max, and so no column index that could claim a page is all null.
+        ColumnChunkMetaData description = column(block, "description");
+        assertThat(description.getStatistics().hasNonNullValue()).isFalse();
+        assertThat(reader.readColumnIndex(description)).isNull();
+        ColumnIndex versionIndex = reader.readColumnIndex(column(block, "version"));
+        assertThat(versionIndex).isNotNull();
+        assertThat(reader.readOffsetIndex(column(block, "description")).getPageCount()).isGreaterThan(0);
+      }
+      assertThat(firstRow).isEqualTo(rows.size());
+      // Pages are cut at ~256 KiB: the description column of a 1 MiB row group spans several.
+      assertThat(reader.readOffsetIndex(column(footer.getBlocks().get(0), "description")).getPageCount()).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void anEmptyFileIsAValidParquetFileWithNoRows() throws Exception {
+    LocalTableStore store = new LocalTableStore(dir);
+    DataFileWriter writer = new DataFileWriter(store, "t", "empty.parquet", SCHEMA, CompressionCodecName.SNAPPY, 1 << 20);
+    writer.close();
+    assertThat(DataFileReader.readAll(store.parquetInput(writer.qualifiedPath()), SCHEMA)).isEmpty();
+    assertThat(writer.result().stats().numRecords()).isZero();
+  }
+
+  @Test
+  void aCodecOtherThanSnappyOrNoneIsRefusedByName() {
+    LocalTableStore store = new LocalTableStore(dir);
+    assertThatThrownBy(() -> new DataFileWriter(store, "t", "f.parquet", SCHEMA, CompressionCodecName.GZIP, 1 << 20))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GZIP");
+  }
+
+  @Test
+  void zerosAndNaNsKeepStatisticsThatNeverExcludeAMatchingValue() throws Exception {
+    TableSchema schema = new TableSchema(List.of(new ColumnType.Field("x", Primitive.DOUBLE)));
+    LocalTableStore store = new LocalTableStore(dir);
+    DataFileWriter zeros = new DataFileWriter(store, "t", "zeros.parquet", schema, CompressionCodecName.SNAPPY, 1 << 20);
+    zeros.write(new Object[] {0.0});
+    zeros.write(new Object[] {-0.0});
+    zeros.close();
+    DataFileWriter nan = new DataFileWriter(store, "t", "nan.parquet", schema, CompressionCodecName.UNCOMPRESSED, 1 << 20);
+    nan.write(new Object[] {1.0});
+    nan.write(new Object[] {Double.NaN});
+    nan.close();
+    try (ParquetFileReader reader = ParquetFileReader.open(store.parquetInput(zeros.qualifiedPath()))) {
+      Statistics<?> s = reader.getFooter().getBlocks().get(0).getColumns().get(0).getStatistics();
+      assertThat(Double.doubleToRawLongBits((Double) s.genericGetMin())).isEqualTo(Double.doubleToRawLongBits(-0.0));
+      assertThat(Double.doubleToRawLongBits((Double) s.genericGetMax())).isEqualTo(Double.doubleToRawLongBits(0.0));
+    }
+    try (ParquetFileReader reader = ParquetFileReader.open(store.parquetInput(nan.qualifiedPath()))) {
+      assertThat(reader.getFooter().getBlocks().get(0).getColumns().get(0).getStatistics().hasNonNullValue()).isFalse();
+    }
+    assertThat(DataFileReader.readAll(store.parquetInput(nan.qualifiedPath()), schema).get(1)[0]).isEqualTo(Double.NaN);
+  }
+
+  private static ColumnChunkMetaData column(BlockMetaData block, String name) {
+    return block.getColumns().stream().filter(c -> c.getPath().toDotString().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Object[] row(Random random, int i) {
+    boolean sparse = random.nextInt(7) == 0;
+    return new Object[] {
+        "ari:cloud:jira:ws-" + (i % 13) + ":issue/" + random.nextInt(1_000_000),
+        sparse ? null : random.nextLong(),
+        sparse ? null : random.nextInt(),
+        random.nextInt(9) == 0 ? null : random.nextGaussian(),
+        random.nextInt(9) == 0 ? null : random.nextFloat(),
+        random.nextInt(5) == 0 ? null : random.nextBoolean(),
+        random.nextInt(3) == 0 ? null : bytes(random, random.nextInt(40)),
+        sparse ? null : 1_700_000_000_000_000L + random.nextInt(1_000_000),
+        sparse ? null : 19_000 + random.nextInt(1_000),
+        random.nextInt(6) == 0 ? null : new String[] {"OPEN", "DONE", "IN_PROGRESS"}[random.nextInt(3)],
+        random.nextInt(4) == 0 ? null : text(random, random.nextInt(2_000)),
+        list(random, () -> random.nextInt(5) == 0 ? null : "label-" + random.nextInt(20)),
+        list(random, () -> random.nextInt(6) == 0 ? null : new Object[] {
+            random.nextInt(4) == 0 ? null : "field-" + random.nextInt(50),
+            random.nextInt(3) == 0 ? null : random.nextDouble(),
+            list(random, () -> random.nextInt(4) == 0 ? null : "t" + random.nextInt(3))}),
+        random.nextInt(5) == 0 ? null : new Object[] {random.nextInt(4) == 0 ? null : "p-" + random.nextInt(9),
+            random.nextInt(4) == 0 ? null : (long) random.nextInt(100)},
+    };
+  }
+
+  /** null, empty, or a few elements (some null). */
+  private static List<Object> list(Random random, java.util.function.Supplier<Object> element) {
+    int kind = random.nextInt(4);
+    if (kind == 0) {
+      return null;
+    }
+    List<Object> list = new ArrayList<>();
+    int n = kind == 1 ? 0 : 1 + random.nextInt(4);
+    for (int k = 0; k < n; k++) {
+      list.add(element.get());
+    }
+    return list;
+  }
+
+  private static byte[] bytes(Random random, int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private static String text(Random random, int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int k = 0; k < n; k++) {
+      // Mostly ASCII with some multi-byte characters, so UTF-8 lengths differ from char counts.
+      sb.append(random.nextInt(50) == 0 ? 'é' : (char) ('a' + random.nextInt(26)));
+    }
+    return sb.toString();
+  }
+
+  /** byte[] and nested arrays compared by content; lists as arrays. */
+  private static Object[] normalize(Object[] row) {
+    Object[] out = new Object[row.length];
+    for (int i = 0; i < row.length; i++) {
+      out[i] = normalizeValue(row[i]);
+    }
+    return out;
+  }
+
+  private static Object normalizeValue(Object v) {
+    if (v instanceof byte[] b) {
+      return "bytes" + Arrays.toString(b);
+    }
+    if (v instanceof Object[] a) {
+      return normalize(a);
+    }
+    if (v instanceof List<?> l) {
+      return normalize(l.toArray());
+    }
+    if (v instanceof Float f) {
+      return "f" + f;
+    }
+    return v;
+  }
+}
