@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  */
 public final class ResourceAris {
 
-  private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
   private static final Pattern RESOURCE = Pattern.compile("ari:cloud:([a-z0-9_-]+):([^:]+):([a-z0-9_-]+)/(.+)");
   private static final String WORKSPACE_PREFIX = "ari:cloud:platform::workspace/";
 
@@ -47,7 +46,7 @@ public final class ResourceAris {
       return null;
     }
     String workspace = workspaceAri.substring(WORKSPACE_PREFIX.length());
-    return WORKSPACE.matcher(workspace).matches() ? workspace : null;
+    return isWorkspaceName(workspace) ? workspace : null;
   }
 
   /** The workspace segment of a resource ARI, or null when it is not one. */
@@ -59,8 +58,30 @@ public final class ResourceAris {
     return m.matches() ? m.group(2) : null;
   }
 
+  /**
+   * 1-128 letters, digits, '-' or '_', starting with a letter or digit. Checked by hand, not by a
+   * regex: the sink checks every event's workspace and a matcher per event showed in its profile.
+   */
+  static boolean isWorkspaceName(String workspace) {
+    int n = workspace == null ? 0 : workspace.length();
+    if (n == 0 || n > 128 || !isAsciiLetterOrDigit(workspace.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = workspace.charAt(i);
+      if (!isAsciiLetterOrDigit(c) && c != '-' && c != '_') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
   private static void requireWorkspace(String workspace) {
-    if (workspace == null || !WORKSPACE.matcher(workspace).matches()) {
+    if (!isWorkspaceName(workspace)) {
       throw new IllegalArgumentException("workspace '" + workspace + "' must be 1-128 letters, digits, '-' or '_'");
     }
   }

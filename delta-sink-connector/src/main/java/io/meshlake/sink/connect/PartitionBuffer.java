@@ -47,9 +47,10 @@ final class PartitionBuffer {
 
   /** Hands the event to the writer's open batch; a writer failure propagates (the batch is then unusable). */
   void add(SinkEvent event, long sizeBytes, long nowMillis) {
-    writer.add(event);
+    boolean keeps = writer.holdsDecodedEvents();
+    writer.add(keeps ? event.withoutSerializedEntity() : event);
     events++;
-    long heap = writer.holdsDecodedEvents() ? BufferMemory.estimate(sizeBytes) : BufferMemory.estimateEncoded(sizeBytes);
+    long heap = keeps ? BufferMemory.estimate(sizeBytes) : BufferMemory.estimateEncoded(sizeBytes);
     heapBytes += heap;
     memory.reserve(heap);
     touch(event.offset(), sizeBytes, nowMillis);

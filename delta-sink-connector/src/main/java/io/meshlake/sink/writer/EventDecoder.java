@@ -64,9 +64,7 @@ public final class EventDecoder {
       throw new BadRecordException("payload is " + entity.getDescriptorForType().getFullName() + " but entity_type "
           + manifest.entityType() + " is " + manifest.entity());
     }
-    // The decoded entity replaces its serialized copy: a buffered event holds its payload once.
-    FacsimileRecord envelope = record.hasEntity() ? record.toBuilder().clearEntity().build() : record;
-    return new SinkEvent(envelope, manifest, workspace, entity, topic, partition, offset, timestamp);
+    return new SinkEvent(record, manifest, workspace, entity, topic, partition, offset, timestamp);
   }
 
 }

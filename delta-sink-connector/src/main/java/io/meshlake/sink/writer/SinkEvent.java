@@ -35,6 +35,19 @@ public record SinkEvent(
     return record.getResourceAri().getValue();
   }
 
+  /**
+   * This event without the serialized copy of its entity in the envelope, for batches that keep
+   * decoded events: a buffered event then holds its payload once. Events written as they arrive
+   * skip the copy.
+   */
+  public SinkEvent withoutSerializedEntity() {
+    if (!record.hasEntity()) {
+      return this;
+    }
+    return new SinkEvent(record.toBuilder().clearEntity().build(), manifest, workspace, entity, topic, partition, offset,
+        timestamp);
+  }
+
   /** Whether this event is strictly newer than (generation, version): last write wins. */
   public boolean newerThan(long otherGeneration, long otherVersion) {
     return generation() != otherGeneration ? generation() > otherGeneration : version() > otherVersion;

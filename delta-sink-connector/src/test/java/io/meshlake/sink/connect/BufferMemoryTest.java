@@ -2,6 +2,9 @@ package io.meshlake.sink.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
 import io.meshlake.sink.writer.BatchWriter;
 import io.meshlake.sink.writer.SinkEvent;
 import java.time.Duration;
@@ -18,6 +21,7 @@ class BufferMemoryTest {
     final boolean holdsDecoded;
     int added;
     int discarded;
+    SinkEvent last;
 
     CountingWriter(boolean holdsDecoded) {
       this.holdsDecoded = holdsDecoded;
@@ -31,6 +35,7 @@ class BufferMemoryTest {
     @Override
     public void add(SinkEvent event) {
       added++;
+      last = event;
     }
 
     @Override
@@ -48,7 +53,22 @@ class BufferMemoryTest {
   }
 
   static SinkEvent event(long offset) {
-    return new SinkEvent(null, null, "ws", null, "t", 0, offset, 0L);
+    return new SinkEvent(ENVELOPE, null, "ws", null, "t", 0, offset, 0L);
+  }
+
+  /** An envelope still carrying its serialized entity, as the decoder returns it. */
+  static final FacsimileRecord ENVELOPE = FacsimileRecord.newBuilder().setVersion(3)
+      .setEntity(Any.newBuilder().setTypeUrl("type.googleapis.com/x").setValue(ByteString.copyFromUtf8("payload"))).build();
+
+  @Test
+  void aWriterThatKeepsDecodedEventsGetsThemWithoutTheSerializedEntityOthersGetThemAsDecoded() {
+    CountingWriter keeps = new CountingWriter(true);
+    new PartitionBuffer(new TopicPartition("t", 0), keeps, new BufferMemory()).add(event(1), 1_000, 0);
+    assertThat(keeps.last.record().hasEntity()).isFalse();
+    assertThat(keeps.last.record().getVersion()).isEqualTo(3);
+    CountingWriter writes = new CountingWriter(false);
+    new PartitionBuffer(new TopicPartition("t", 0), writes, new BufferMemory()).add(event(1), 1_000, 0);
+    assertThat(writes.last.record()).isSameAs(ENVELOPE);
   }
 
   @Test

@@ -14,8 +14,25 @@ final class ByteSink {
   private byte[] bytes;
   private int size;
 
+  private final BufferPool pool;
+
   ByteSink(int initialCapacity) {
+    this.pool = null;
     bytes = new byte[Math.max(16, initialCapacity)];
+  }
+
+  /** A sink whose arrays come from, and go back to, the pool ({@link #release()}). */
+  ByteSink(BufferPool pool) {
+    this.pool = pool;
+    bytes = pool.take(64);
+  }
+
+  /** Hands the array back to the pool; the sink must not be used afterwards. */
+  void release() {
+    if (pool != null) {
+      pool.give(bytes);
+      bytes = null;
+    }
   }
 
   int size() {
@@ -32,8 +49,30 @@ final class ByteSink {
 
   private void ensure(int more) {
     if (size + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+      int length = Math.max(size + more, bytes.length * 2);
+      if (pool == null) {
+        bytes = Arrays.copyOf(bytes, length);
+      } else {
+        byte[] grown = pool.take(length);
+        System.arraycopy(bytes, 0, grown, 0, size);
+        pool.give(bytes);
+        bytes = grown;
+      }
     }
+  }
+
+  /** Makes room for {@code more} bytes after the current end and returns the array to write them into. */
+  byte[] reserve(int more) {
+    ensure(more);
+    return bytes;
+  }
+
+  /** Counts {@code n} bytes written into {@link #reserve}'s array as part of the sink. */
+  void advance(int n) {
+    if (n < 0 || size + n > bytes.length) {
+      throw new IllegalArgumentException("advance by " + n + " past the reserved room");
+    }
+    size += n;
   }
 
   void writeByte(int b) {

@@ -24,8 +24,8 @@ final class ColumnBuffer {
 
   enum Kind { INT64, INT32, DOUBLE, FLOAT, BOOLEAN, BYTES }
 
-  /** A page, compressed, waiting for its row group. */
-  private record Page(byte[] bytes, int uncompressedSize, int valueCount, int rowCount, Statistics<?> stats) {}
+  /** A page, compressed into the chunk buffer at {@code offset}, waiting for its row group. */
+  private record Page(int offset, int length, int uncompressedSize, int valueCount, int rowCount, Statistics<?> stats) {}
 
   private final ColumnDescriptor descriptor;
   private final PrimitiveType type;
@@ -41,7 +41,7 @@ final class ColumnBuffer {
   private int levels;
   private int rows;
   private int nulls;
-  private final ByteSink values = new ByteSink(64);
+  private final ByteSink values = new ByteSink(BufferPool.SHARED);
   private byte[] booleans;
   private int booleanCount;
 
@@ -56,8 +56,9 @@ final class ColumnBuffer {
   private boolean sawTrue;
 
   private final List<Page> pages = new ArrayList<>();
+  /** The row group's compressed pages, back to back. */
+  private final ByteSink chunk = new ByteSink(BufferPool.SHARED);
   private long chunkValues;
-  private long pageBytes;
 
   ColumnBuffer(ColumnDescriptor descriptor, Kind kind, boolean isString, boolean tracked, PageCompressor compressor) {
     this.descriptor = descriptor;
@@ -68,9 +69,9 @@ final class ColumnBuffer {
     this.maxRl = descriptor.getMaxRepetitionLevel();
     this.maxDl = descriptor.getMaxDefinitionLevel();
     this.compressor = compressor;
-    rl = maxRl > 0 ? new byte[64] : null;
-    dl = maxDl > 0 ? new byte[64] : null;
-    booleans = kind == Kind.BOOLEAN ? new byte[64] : null;
+    rl = maxRl > 0 ? BufferPool.SHARED.take(64) : null;
+    dl = maxDl > 0 ? BufferPool.SHARED.take(64) : null;
+    booleans = kind == Kind.BOOLEAN ? BufferPool.SHARED.take(64) : null;
     resetStats();
   }
 
@@ -78,10 +79,10 @@ final class ColumnBuffer {
     if (levels == (dl != null ? dl.length : rl != null ? rl.length : Integer.MAX_VALUE)) {
       int n = levels * 2;
       if (dl != null) {
-        dl = Arrays.copyOf(dl, n);
+        dl = grow(dl, n);
       }
       if (rl != null) {
-        rl = Arrays.copyOf(rl, n);
+        rl = grow(rl, n);
       }
     }
     if (rl != null) {
@@ -94,6 +95,25 @@ final class ColumnBuffer {
     if (r == 0) {
       rows++;
     }
+  }
+
+  private static byte[] grow(byte[] array, int length) {
+    byte[] grown = BufferPool.SHARED.take(length);
+    System.arraycopy(array, 0, grown, 0, array.length);
+    BufferPool.SHARED.give(array);
+    return grown;
+  }
+
+  /** Hands this column's buffers back to the pool once its file is written; the column is unusable afterwards. */
+  void release() {
+    values.release();
+    chunk.release();
+    BufferPool.SHARED.give(rl);
+    BufferPool.SHARED.give(dl);
+    BufferPool.SHARED.give(booleans);
+    rl = null;
+    dl = null;
+    booleans = null;
   }
 
   void addNull(int r, int d) {
@@ -134,7 +154,7 @@ final class ColumnBuffer {
       case BOOLEAN -> {
         boolean v = (Boolean) value;
         if (booleanCount == booleans.length) {
-          booleans = Arrays.copyOf(booleans, booleanCount * 2);
+          booleans = grow(booleans, booleanCount * 2);
         }
         booleans[booleanCount++] = (byte) (v ? 1 : 0);
         sawTrue |= v;
@@ -175,7 +195,7 @@ final class ColumnBuffer {
 
   /** Bytes this column holds: compressed pages plus the open page. */
   long bufferedBytes() {
-    return pageBytes + openPageBytes();
+    return chunk.size() + openPageBytes();
   }
 
   /** Encodes and compresses the open page (if it holds anything). */
@@ -195,9 +215,9 @@ final class ColumnBuffer {
     } else {
       scratch.write(values.array(), 0, values.size());
     }
-    byte[] compressed = compressor.compress(scratch.array(), scratch.size());
-    pages.add(new Page(compressed, scratch.size(), levels, rows, pageStatistics()));
-    pageBytes += compressed.length;
+    int offset = chunk.size();
+    compressor.compress(scratch.array(), scratch.size(), chunk);
+    pages.add(new Page(offset, chunk.size() - offset, scratch.size(), levels, rows, pageStatistics()));
     chunkValues += levels;
     levels = 0;
     rows = 0;
@@ -277,12 +297,14 @@ final class ColumnBuffer {
     Encoding rlEncoding = maxRl > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     Encoding dlEncoding = maxDl > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
     for (Page page : pages) {
-      writer.writeDataPage(page.valueCount(), page.uncompressedSize(), BytesInput.from(page.bytes()), page.stats(),
-          page.rowCount(), rlEncoding, dlEncoding, Encoding.PLAIN);
+      // Written out before this returns: the chunk buffer may be reused afterwards.
+      writer.writeDataPage(page.valueCount(), page.uncompressedSize(),
+          BytesInput.from(chunk.array(), page.offset(), page.length()), page.stats(), page.rowCount(), rlEncoding,
+          dlEncoding, Encoding.PLAIN);
     }
     writer.endColumn();
     pages.clear();
-    pageBytes = 0;
+    chunk.reset();
     chunkValues = 0;
   }
 }

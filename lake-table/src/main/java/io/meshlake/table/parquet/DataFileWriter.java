@@ -35,12 +35,14 @@ public final class DataFileWriter implements AutoCloseable {
   private final long rowGroupBytes;
   private final RowShredder shredder;
   private final ColumnBuffer[] columns;
-  private final ByteSink scratch = new ByteSink(4096);
+  /** Where a page is assembled before compression: one per writing thread, not one per file. */
+  private static final ThreadLocal<ByteSink> PAGE_SCRATCH = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private long rowGroupRows;
   /** {@link #bytesWritten()}'s last answer and the row count it was computed at. */
   private long size;
   private long sizeCheckedAt = -1;
   private WrittenFile result;
+  private boolean closed;
 
   public DataFileWriter(TableStore store, String tableRoot, String relativePath, TableSchema fileSchema,
       CompressionCodecName codec, long rowGroupBytes) throws IOException {
@@ -75,13 +77,16 @@ public final class DataFileWriter implements AutoCloseable {
   }
 
   public void write(Object[] row) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("file " + relativePath + " is closed");
+    }
     shredder.write(row);
     stats.add(row);
     rowGroupRows++;
     // Pages and row groups end only between rows, so each page's row count is exact.
     for (ColumnBuffer column : columns) {
       if (column.openPageBytes() >= PAGE_BYTES) {
-        column.cutPage(scratch);
+        column.cutPage(PAGE_SCRATCH.get());
       }
     }
     if ((rowGroupRows & 255) == 0 && bufferedBytes() >= rowGroupBytes) {
@@ -103,7 +108,7 @@ public final class DataFileWriter implements AutoCloseable {
     }
     file.startBlock(rowGroupRows);
     for (ColumnBuffer column : columns) {
-      column.writeChunk(file, codec, scratch);
+      column.writeChunk(file, codec, PAGE_SCRATCH.get());
     }
     file.endBlock();
     rowGroupRows = 0;
@@ -124,14 +129,21 @@ public final class DataFileWriter implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (result != null) {
+    if (closed) {
       return;
     }
+    closed = true;
     try {
       writeRowGroup();
       file.end(Map.of("writer", "meshlake", "writer.model.name", "meshlake"));
     } finally {
-      file.close();
+      try {
+        file.close();
+      } finally {
+        for (ColumnBuffer column : columns) {
+          column.release();
+        }
+      }
     }
     result = new WrittenFile(relativePath, output.position, System.currentTimeMillis(), stats.result());
   }

@@ -52,6 +52,45 @@ class DataFileWriterTest {
   @TempDir
   Path dir;
 
+  /**
+   * Files written one after another, interleaved as a sink task writes one file per workspace, reuse
+   * pooled column buffers still holding the previous files' bytes: every file still reads back as written.
+   */
+  @Test
+  void interleavedFilesReusingPooledBuffersReadBackAsWritten() throws Exception {
+    Random random = new Random(5);
+    LocalTableStore store = new LocalTableStore(dir);
+    for (int round = 0; round < 4; round++) {
+      int files = 1 + random.nextInt(6);
+      List<DataFileWriter> writers = new ArrayList<>();
+      List<List<Object[]>> written = new ArrayList<>();
+      for (int f = 0; f < files; f++) {
+        writers.add(new DataFileWriter(store, "t", "r" + round + "-" + f + ".snappy.parquet", SCHEMA,
+            CompressionCodecName.SNAPPY, 1 << 20, Set.of("status")));
+        written.add(new ArrayList<>());
+      }
+      int rowCount = random.nextInt(3_000);
+      for (int i = 0; i < rowCount; i++) {
+        int f = random.nextInt(files);
+        Object[] row = row(random, i);
+        writers.get(f).write(row);
+        written.get(f).add(row);
+      }
+      for (int f = 0; f < files; f++) {
+        DataFileWriter writer = writers.get(f);
+        writer.close();
+        assertThatThrownBy(() -> writer.write(row(random, 0))).isInstanceOf(IllegalStateException.class);
+        List<Object[]> read = DataFileReader.readAll(store.parquetInput(writer.qualifiedPath()), SCHEMA);
+        assertThat(read).hasSize(written.get(f).size());
+        for (int i = 0; i < read.size(); i++) {
+          assertThat(Arrays.deepToString(normalize(read.get(i)))).as("round %d file %d row %d", round, f, i)
+              .isEqualTo(Arrays.deepToString(normalize(written.get(f).get(i))));
+        }
+      }
+    }
+    assertThat(BufferPool.SHARED.pooledBytes()).isPositive().isLessThanOrEqualTo(BufferPool.MAX_POOLED_BYTES);
+  }
+
   @Test
   void rowsOfEveryTypeNestingAndNullReadBackAsWrittenAcrossPagesAndRowGroups() throws Exception {
     Random random = new Random(42);
@@ -198,8 +237,13 @@ class DataFileWriterTest {
   private static String text(Random random, int n) {
     StringBuilder sb = new StringBuilder(n);
     for (int k = 0; k < n; k++) {
-      // Mostly ASCII with some multi-byte characters, so UTF-8 lengths differ from char counts.
-      sb.append(random.nextInt(50) == 0 ? 'é' : (char) ('a' + random.nextInt(26)));
+      // Mostly ASCII with 2-, 3- and 4-byte characters, so UTF-8 lengths differ from char counts.
+      switch (random.nextInt(60)) {
+        case 0 -> sb.append('é');
+        case 1 -> sb.append('中');
+        case 2 -> sb.append("\uD83D\uDE00");
+        default -> sb.append((char) ('a' + random.nextInt(26)));
+      }
     }
     return sb.toString();
   }

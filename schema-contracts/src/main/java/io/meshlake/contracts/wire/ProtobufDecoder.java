@@ -41,7 +41,9 @@ public final class ProtobufDecoder<T extends Message> {
           + " is " + actualType + ", expected " + expectedType);
     }
     try {
-      return new Decoded<>(frame.schemaId(), parser.parseFrom(frame.payload().duplicate()));
+      // From the array itself: protobuf copies a read-only buffer's bytes before parsing them.
+      int length = frame.payload().remaining();
+      return new Decoded<>(frame.schemaId(), parser.parseFrom(bytes, bytes.length - length, length));
     } catch (InvalidProtocolBufferException e) {
       throw new WireFormatException("payload is not a valid " + expectedType + ": " + e.getMessage(), e);
     }
