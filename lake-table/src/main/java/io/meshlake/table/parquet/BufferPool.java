@@ -14,6 +14,12 @@ final class BufferPool {
 
   static final long MAX_POOLED_BYTES = 64L << 20;
   private static final int MIN_SHIFT = 6;
+  /**
+   * Arrays below this size are allocated, not pooled: they cost the collector little, and every
+   * file's columns start with several, so pooling them made the sink's task threads contend on
+   * the pool's smallest queues.
+   */
+  private static final int MIN_POOLED_SHIFT = 12;
   private static final int MAX_SHIFT = 30;
 
   static final BufferPool SHARED = new BufferPool(MAX_POOLED_BYTES);
@@ -33,6 +39,9 @@ final class BufferPool {
   /** An array of at least {@code minLength} bytes (a power of two, at least 64); its content is undefined. */
   byte[] take(int minLength) {
     int shift = shiftFor(minLength);
+    if (shift < MIN_POOLED_SHIFT) {
+      return new byte[1 << shift];
+    }
     byte[] b = free[shift].poll();
     if (b != null) {
       pooledBytes.addAndGet(-b.length);
@@ -43,7 +52,7 @@ final class BufferPool {
 
   /** Returns an array from {@link #take}; the caller must not touch it afterwards. */
   void give(byte[] b) {
-    if (b == null || Integer.bitCount(b.length) != 1 || b.length < (1 << MIN_SHIFT)) {
+    if (b == null || Integer.bitCount(b.length) != 1 || b.length < (1 << MIN_POOLED_SHIFT)) {
       return;
     }
     if (pooledBytes.addAndGet(b.length) > maxBytes) {
