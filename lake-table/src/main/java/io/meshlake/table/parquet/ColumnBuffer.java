@@ -128,18 +128,12 @@ final class ColumnBuffer {
       case INT64 -> {
         long v = ((Number) value).longValue();
         values.writeLong(v);
-        if (tracked) {
-          minLong = Math.min(minLong, v);
-          maxLong = Math.max(maxLong, v);
-        }
+        trackLong(v);
       }
       case INT32 -> {
         int v = ((Number) value).intValue();
         values.writeInt(v);
-        if (tracked) {
-          minLong = Math.min(minLong, v);
-          maxLong = Math.max(maxLong, v);
-        }
+        trackLong(v);
       }
       case DOUBLE -> {
         double v = ((Number) value).doubleValue();
@@ -173,6 +167,13 @@ final class ColumnBuffer {
           }
         }
       }
+    }
+  }
+
+  private void trackLong(long v) {
+    if (tracked) {
+      minLong = Math.min(minLong, v);
+      maxLong = Math.max(maxLong, v);
     }
   }
 

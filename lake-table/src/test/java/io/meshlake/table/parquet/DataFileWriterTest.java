@@ -187,7 +187,8 @@ class DataFileWriterTest {
   }
 
   private static ColumnChunkMetaData column(BlockMetaData block, String name) {
-    return block.getColumns().stream().filter(c -> c.getPath().toDotString().equals(name)).findFirst().orElseThrow();
+    return block.getColumns().stream().filter(c -> c.getPath().toDotString().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("the row group has no column " + name));
   }
 
   private static Object[] row(Random random, int i) {
