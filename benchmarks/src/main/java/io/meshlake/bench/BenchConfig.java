@@ -137,8 +137,10 @@ public record BenchConfig(
       }
     }
     for (String key : sinkSettings.keySet()) {
-      if (!DeltaSinkConfig.CONFIG_DEF.names().contains(key)) {
-        p.add("--sink-setting: '" + key + "' is not a setting of the sink (see delta-sink-connector/README.md)");
+      // consumer.override.*: the task's consumer, which Connect configures per connector.
+      if (!DeltaSinkConfig.CONFIG_DEF.names().contains(key) && !key.startsWith("consumer.override.")) {
+        p.add("--sink-setting: '" + key + "' is not a setting of the sink nor a consumer.override.* of its consumer"
+            + " (see delta-sink-connector/README.md)");
       }
     }
     if (streamThreads < 1 || streamThreads > PipelineHarness.PARTITIONS) {

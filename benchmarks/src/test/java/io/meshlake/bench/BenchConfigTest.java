@@ -31,6 +31,17 @@ class BenchConfigTest {
   }
 
   @Test
+  void sinkSettingsTakeTheConsumersOverridesButNothingElse() {
+    new BenchConfig(10, 10, List.of("merge_on_read"), EnumSet.allOf(BenchConfig.Phase.class), Path.of("x"), 10, 1, 100, 100, 10,
+        1, 1, Map.of(), Map.of("consumer.override.fetch.max.bytes", "2097152", "flush.idle.ms", "500"), "1g", List.of(), false,
+        Duration.ofMinutes(1), Duration.ofMinutes(1), false);
+    assertThatThrownBy(() -> new BenchConfig(10, 10, List.of("merge_on_read"), EnumSet.allOf(BenchConfig.Phase.class), Path.of("x"),
+        10, 1, 100, 100, 10, 1, 1, Map.of(), Map.of("fetch.max.bytes", "2097152"), "1g", List.of(), false, Duration.ofMinutes(1),
+        Duration.ofMinutes(1), false))
+        .hasMessageContaining("'fetch.max.bytes' is not a setting of the sink nor a consumer.override.*");
+  }
+
+  @Test
   void theSmokePresetIsValid() {
     BenchConfig.smoke(Path.of("target/smoke"));
   }
