@@ -612,7 +612,8 @@ public final class PipelineHarness {
     }
   }
 
-  private static void deleteTree(Path root) {
+  /** Deletes a directory tree, best effort (a file left behind is logged). */
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

@@ -20,17 +20,14 @@ import io.meshlake.sink.writer.WriterSettings;
 import io.meshlake.table.delta.DeltaTable;
 import io.meshlake.table.storage.LocalTableStore;
 import io.meshlake.testkit.KafkaTestCluster;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -41,7 +38,7 @@ import org.apache.kafka.common.utils.Utils;
  * consumer and the machine's other load, so a change to the write path can be compared in seconds;
  * the end-to-end figures stay those of {@link BenchMain}.
  *
- * <p>Usage: {@code java -cp benchmarks.jar io.meshlake.bench.WriterBench [events] [rounds] [dir]}
+ * <p>Usage: {@code java -cp benchmarks.jar io.meshlake.bench.WriterBench [events] [rounds] [new directory]}; the directory is deleted afterwards
  */
 public final class WriterBench {
 
@@ -50,12 +47,27 @@ public final class WriterBench {
   private static final String TOPIC = "facsimile.jira";
 
   public static void main(String[] args) throws Exception {
-    int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("writer-bench");
-    if (events < 1 || rounds < 1) {
-      throw new IllegalArgumentException("events and rounds must be positive");
+    int events;
+    int rounds;
+    try {
+      events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+      rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    } catch (NumberFormatException e) {
+      events = -1;
+      rounds = -1;
     }
+    if (events < 1 || rounds < 1 || args.length > 3) {
+      System.err.println("usage: WriterBench [events > 0] [rounds > 0] [new directory]");
+      System.exit(2);
+      return;
+    }
+    // The directory is deleted afterwards, so it must be the run's own.
+    if (args.length > 2 && Files.exists(Path.of(args[2]))) {
+      System.err.println("WriterBench: " + args[2] + " exists; give a new directory (it is deleted afterwards)");
+      System.exit(2);
+      return;
+    }
+    Path dir = args.length > 2 ? Files.createDirectories(Path.of(args[2])) : Files.createTempDirectory("writer-bench");
     try (KafkaTestCluster kafka = KafkaTestCluster.builder().name("writer-bench").baseDirectory(dir.resolve("kafka")).start();
         SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.builder()
             .bootstrapServers(kafka.bootstrapServers()).topic("_schemas").listenPort(0).listenHost("127.0.0.1").build())) {
@@ -71,12 +83,12 @@ public final class WriterBench {
         double baseline = timeBaseline(partitions, envelopeDecoder);
         double decode = timeDecode(partitions, decoder);
         double append = timeAppend(partitions, decoder, manifest, layout, dir.resolve("lake-" + round));
-        deleteTree(dir.resolve("lake-" + round));
+        PipelineHarness.deleteTree(dir.resolve("lake-" + round));
         Progress.say("round %d: baseline decode %.2f µs/event, sink decode %.2f µs/event, raw append %.2f µs/event"
             + " (%.3f × baseline)", round, baseline, decode, append, baseline / append);
       }
     } finally {
-      deleteTree(dir);
+      PipelineHarness.deleteTree(dir);
     }
   }
 
@@ -165,16 +177,5 @@ public final class WriterBench {
       Progress.say("(checksum %d keeps the work from being optimized away)", checksum);
     }
     return nanos / 1000.0 / count(partitions);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
