@@ -103,13 +103,14 @@ public class DeltaSinkTask extends SinkTask {
           "no dead-letter reporter: set errors.tolerance=all and errors.deadletterqueue.topic.name");
     }
     store = TableStores.open(config);
-    decoder = new EventDecoder(
-        new ProtobufDecoder<>(new SchemaRegistryClient(config.registryUrl()), FacsimileRecord.getDefaultInstance()),
-        catalog, new PayloadResolver(payloadStores()));
     settings = new WriterSettings(config.fileTargetBytes(), config.rowGroupBytes(), config.commitMaxAttempts(),
         config.commitBackoff(), config.txnLagMaxRecords());
     SinkTables tables = SinkTables.open(config, catalog, store);
     rawLayouts.putAll(tables.rawLayouts());
+    // An Append sink (raw layouts) decodes entities straight into raw table columns; a Merge sink (none) needs the message.
+    decoder = new EventDecoder(
+        new ProtobufDecoder<>(new SchemaRegistryClient(config.registryUrl()), FacsimileRecord.getDefaultInstance()),
+        catalog, new PayloadResolver(payloadStores()), rawLayouts);
     rawTables.putAll(tables.rawTables());
     model = tables.model();
     refinedLayout = tables.refinedLayout();

@@ -25,13 +25,13 @@ import java.util.Set;
  */
 public final class ProtobufFlattener {
 
-  private static final Set<String> WRAPPERS = Set.of(
+  static final Set<String> WRAPPERS = Set.of(
       "google.protobuf.StringValue", "google.protobuf.Int64Value", "google.protobuf.UInt64Value",
       "google.protobuf.Int32Value", "google.protobuf.UInt32Value", "google.protobuf.BoolValue",
       "google.protobuf.DoubleValue", "google.protobuf.FloatValue", "google.protobuf.BytesValue");
-  private static final String TIMESTAMP = "google.protobuf.Timestamp";
+  static final String TIMESTAMP = "google.protobuf.Timestamp";
   /** Recursive message types are cut off at this depth (their deeper levels are dropped). */
-  private static final int MAX_DEPTH = 8;
+  static final int MAX_DEPTH = 8;
 
   private final Descriptor descriptor;
   private final ColumnType.Struct struct;
@@ -50,7 +50,7 @@ public final class ProtobufFlattener {
   }
 
   /** The fields of a message type that have a column at this depth (a recursive type is cut off deeper). */
-  private FieldDescriptor[] plan(Descriptor d, int depth) {
+  FieldDescriptor[] plan(Descriptor d, int depth) {
     FieldDescriptor[] plan = plans[depth].get(d);
     if (plan == null) {
       List<FieldDescriptor> fields = new ArrayList<>();
@@ -193,7 +193,7 @@ public final class ProtobufFlattener {
     return scalar(message.getField(f), f, depth);
   }
 
-  private Object scalar(Object value, FieldDescriptor f, int depth) {
+  Object scalar(Object value, FieldDescriptor f, int depth) {
     return switch (f.getJavaType()) {
       case STRING, LONG, DOUBLE, FLOAT, BOOLEAN -> value;
       case INT -> f.getType() == FieldDescriptor.Type.UINT32 || f.getType() == FieldDescriptor.Type.FIXED32

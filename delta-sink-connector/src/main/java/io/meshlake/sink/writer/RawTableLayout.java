@@ -4,6 +4,9 @@ import io.meshlake.contracts.ContractTypes;
 import io.meshlake.contracts.ResourceAris;
 import io.meshlake.contracts.manifest.EntityManifest;
 import io.meshlake.table.schema.ColumnType;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.meshlake.sink.schema.ProtobufColumnReader;
 import io.meshlake.sink.schema.ProtobufFlattener;
 import io.meshlake.table.schema.TableSchema;
 import java.util.ArrayList;
@@ -35,12 +38,14 @@ public final class RawTableLayout {
 
   private final EntityManifest manifest;
   private final ProtobufFlattener flattener;
+  private final ProtobufColumnReader reader;
   private final TableLayout layout;
   private final int entityColumns;
 
   public RawTableLayout(EntityManifest manifest) {
     this.manifest = manifest;
     this.flattener = new ProtobufFlattener(ContractTypes.descriptor(manifest.entity()).orElseThrow());
+    this.reader = new ProtobufColumnReader(flattener);
     List<ColumnType.Field> fields = new ArrayList<>(ENVELOPE_COLUMNS);
     for (ColumnType.Field f : flattener.struct().fields()) {
       boolean clash = ENVELOPE_COLUMNS.stream().anyMatch(e -> e.name().equals(f.name()))
@@ -70,6 +75,19 @@ public final class RawTableLayout {
     return layout;
   }
 
+  /**
+   * The entity's columns read straight from its serialized bytes (strings as UTF-8 bytes), or null
+   * when the bytes need a full parse ({@link ProtobufColumnReader}).
+   */
+  public Object[] readEntity(ByteString serialized) {
+    return reader.read(serialized);
+  }
+
+  /** The entity's columns from the parsed message, as {@link #readEntity} gives them. */
+  public Object[] flattenEntity(Message entity) {
+    return ProtobufColumnReader.utf8(flattener.flatten(entity));
+  }
+
   /** The table row of an event (all columns, partition column included). */
   public Object[] row(SinkEvent event, long receivedAtMicros) {
     Object[] row = new Object[layout.schema().size()];
@@ -81,8 +99,9 @@ public final class RawTableLayout {
     row[i++] = event.generation();
     row[i++] = event.tombstone();
     row[i++] = event.record().hasOffloadPointer() ? event.record().getOffloadPointer().getUri() : null;
-    if (event.entity() != null) {
-      Object[] entity = flattener.flatten(event.entity());
+    Object[] entity = event.entityColumns() != null ? event.entityColumns()
+        : event.entity() != null ? flattenEntity(event.entity()) : null;
+    if (entity != null) {
       System.arraycopy(entity, 0, row, i, entityColumns);
     }
     i += entityColumns;

@@ -7,7 +7,10 @@ import io.meshlake.contracts.manifest.EntityManifest;
 /**
  * One decoded change event with where it came from.
  *
- * @param entity the resolved payload (offloaded payloads fetched and verified); null for a bare tombstone
+ * @param entity the resolved payload (offloaded payloads fetched and verified); null for a bare tombstone,
+ *     and for an event decoded straight into its raw table's columns
+ * @param entityColumns the entity as its raw table's columns (strings as UTF-8 bytes), for an Append sink;
+ *     null otherwise
  */
 public record SinkEvent(
     FacsimileRecord record,
@@ -17,7 +20,13 @@ public record SinkEvent(
     String topic,
     int partition,
     long offset,
-    Long timestamp) {
+    Long timestamp,
+    Object[] entityColumns) {
+
+  public SinkEvent(FacsimileRecord record, EntityManifest manifest, String workspace, Message entity, String topic,
+      int partition, long offset, Long timestamp) {
+    this(record, manifest, workspace, entity, topic, partition, offset, timestamp, null);
+  }
 
   public long version() {
     return record.getVersion();
@@ -45,7 +54,7 @@ public record SinkEvent(
       return this;
     }
     return new SinkEvent(record.toBuilder().clearEntity().build(), manifest, workspace, entity, topic, partition, offset,
-        timestamp);
+        timestamp, entityColumns);
   }
 
   /** Whether this event is strictly newer than (generation, version): last write wins. */

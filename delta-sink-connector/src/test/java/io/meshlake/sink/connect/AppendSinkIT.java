@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
+import com.google.protobuf.Timestamp;
+import io.meshlake.contracts.jira.v1.JiraIssue;
 import io.meshlake.contracts.jira.v1.JiraProject;
 import io.meshlake.table.delta.DeltaTable;
 import io.meshlake.table.delta.TableScanner;
@@ -70,6 +72,13 @@ class AppendSinkIT {
       Events.sendRaw(producer, topic, "garbage", "not a framed envelope".getBytes(StandardCharsets.UTF_8));
       Events.sendRaw(producer, topic, "null", null);
       Events.send(producer, harness.encoder, topic, Events.envelope("w1", "X", 999, 1, 0, false, null));
+      // An entity that is no JiraIssue at all, and one whose timestamp is beyond a raw table's microseconds.
+      Events.send(producer, harness.encoder, topic, Events.envelope("w1", "BAD", 1, 1, 0, false, null).toBuilder()
+          .setEntity(com.google.protobuf.Any.newBuilder().setTypeUrl("type.googleapis.com/" + JiraIssue.getDescriptor().getFullName())
+              .setValue(com.google.protobuf.ByteString.copyFrom(new byte[] {0x0A, 0x05, 'a'})))
+          .build());
+      Events.send(producer, harness.encoder, topic, Events.envelope("w1", "FAR", 1, 1, 0, false,
+          Events.issue("FAR", 1, List.of()).toBuilder().setCreatedAt(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE / 1_000)).build()));
       producer.flush();
     }
 
@@ -105,11 +114,13 @@ class AppendSinkIT {
     assertThat(sample[schema.indexOf("resolution_at")]).isNull();
 
     List<ConsumerRecord<byte[], byte[]>> dead = harness.kafka.readAll(dlq);
-    assertThat(dead).hasSize(3);
+    assertThat(dead).hasSize(5);
     assertThat(dead).extracting(r -> header(r, "__connect.errors.exception.message"))
         .anySatisfy(m -> assertThat(m).contains("undecodable envelope"))
         .anySatisfy(m -> assertThat(m).contains("null value"))
-        .anySatisfy(m -> assertThat(m).contains("unknown entity_type 999"));
+        .anySatisfy(m -> assertThat(m).contains("unknown entity_type 999"))
+        .anySatisfy(m -> assertThat(m).contains("ari:cloud:jira:w1:issue/BAD").contains("does not decode"))
+        .anySatisfy(m -> assertThat(m).contains("does not fit raw_jira_issue"));
 
     // DuckDB reads the raw table from the snapshot's file list.
     String fileList = String.join(", ", issuesTable.files(issuesTable.latest(), Map.of(), f -> true).stream()

@@ -31,7 +31,6 @@ final class ColumnBuffer {
   private final PrimitiveType type;
   private final Kind kind;
   private final boolean tracked;
-  private final boolean isString;
   private final int maxRl;
   private final int maxDl;
   private final PageCompressor compressor;
@@ -60,11 +59,10 @@ final class ColumnBuffer {
   private final ByteSink chunk = new ByteSink(BufferPool.SHARED);
   private long chunkValues;
 
-  ColumnBuffer(ColumnDescriptor descriptor, Kind kind, boolean isString, boolean tracked, PageCompressor compressor) {
+  ColumnBuffer(ColumnDescriptor descriptor, Kind kind, boolean tracked, PageCompressor compressor) {
     this.descriptor = descriptor;
     this.type = descriptor.getPrimitiveType();
     this.kind = kind;
-    this.isString = isString;
     this.tracked = tracked;
     this.maxRl = descriptor.getMaxRepetitionLevel();
     this.maxDl = descriptor.getMaxDefinitionLevel();
@@ -155,7 +153,8 @@ final class ColumnBuffer {
         sawFalse |= !v;
       }
       case BYTES -> {
-        byte[] v = isString ? ((String) value).getBytes(StandardCharsets.UTF_8) : (byte[]) value;
+        // A string may come as its UTF-8 bytes already (a raw table's entity columns).
+        byte[] v = value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) value;
         values.writeInt(v.length);
         values.write(v, 0, v.length);
         if (tracked) {

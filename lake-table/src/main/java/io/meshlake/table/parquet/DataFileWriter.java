@@ -76,6 +76,7 @@ public final class DataFileWriter implements AutoCloseable {
     file.start();
   }
 
+  /** Writes a row of the file schema; a string value may be a String or its UTF-8 bytes. */
   public void write(Object[] row) throws IOException {
     if (closed) {
       throw new IllegalStateException("file " + relativePath + " is closed");

@@ -138,7 +138,7 @@ final class RowShredder {
       };
       // Statistics of long text prune nothing and cost a byte-wise comparison per value.
       boolean tracked = kind != ColumnBuffer.Kind.BYTES || (p == ColumnType.Primitive.STRING && trackStrings);
-      return new Leaf(new ColumnBuffer(descriptor, kind, p == ColumnType.Primitive.STRING, tracked, compressor));
+      return new Leaf(new ColumnBuffer(descriptor, kind, tracked, compressor));
     }
     if (type instanceof ColumnType.Array a) {
       return new ListNode(node(a.element(), repetition + 1, trackStrings, descriptors, next, compressor), repetition + 1);

@@ -2,6 +2,7 @@ package io.meshlake.table.parquet;
 
 import io.meshlake.table.schema.ColumnType;
 import io.meshlake.table.schema.TableSchema;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +46,16 @@ final class StatsCollector {
       if (!tracked[i]) {
         continue;
       }
+      if (v instanceof byte[] utf8) {
+        // A string column given as UTF-8 bytes: ordered by bytes (code points), as Delta readers order strings.
+        if (min[i] == null || Arrays.compareUnsigned(utf8, (byte[]) min[i]) < 0) {
+          min[i] = utf8;
+        }
+        if (max[i] == null || Arrays.compareUnsigned(utf8, (byte[]) max[i]) > 0) {
+          max[i] = utf8;
+        }
+        continue;
+      }
       Comparable c = (Comparable) v;
       if (min[i] == null || c.compareTo(min[i]) < 0) {
         min[i] = v;
@@ -66,6 +77,10 @@ final class StatsCollector {
       }
       if (!tracked[i] || min[i] == null) {
         continue;
+      }
+      if (min[i] instanceof byte[] utf8) {
+        min[i] = new String(utf8, StandardCharsets.UTF_8);
+        max[i] = new String((byte[]) max[i], StandardCharsets.UTF_8);
       }
       if (min[i] instanceof String s && s.length() > MAX_STRING_STAT_LENGTH) {
         mins.put(name, s.substring(0, MAX_STRING_STAT_LENGTH));

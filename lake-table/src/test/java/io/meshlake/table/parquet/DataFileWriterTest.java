@@ -147,6 +147,45 @@ class DataFileWriterTest {
     }
   }
 
+  /** A raw table hands its entity's strings over as the UTF-8 bytes they arrived as: the same file, the same statistics. */
+  @Test
+  void stringsGivenAsUtf8BytesWriteTheSameFileAndStatisticsAsStrings() throws Exception {
+    Random random = new Random(11);
+    LocalTableStore store = new LocalTableStore(dir);
+    DataFileWriter asStrings = new DataFileWriter(store, "t", "strings.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY,
+        1 << 20, Set.of("status"));
+    DataFileWriter asBytes = new DataFileWriter(store, "t", "bytes.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY,
+        1 << 20, Set.of("status"));
+    for (int i = 0; i < 3_000; i++) {
+      Object[] row = row(random, i);
+      asStrings.write(row);
+      asBytes.write((Object[]) utf8(row));
+    }
+    asStrings.close();
+    asBytes.close();
+    assertThat(java.nio.file.Files.readAllBytes(dir.resolve("t/bytes.snappy.parquet")))
+        .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("t/strings.snappy.parquet")));
+    assertThat(asBytes.result().stats()).isEqualTo(asStrings.result().stats());
+    assertThat(asBytes.result().stats().min()).containsKeys("resource_ari", "status", "description");
+  }
+
+  private static Object utf8(Object value) {
+    if (value instanceof String s) {
+      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (value instanceof Object[] struct) {
+      Object[] out = new Object[struct.length];
+      for (int i = 0; i < struct.length; i++) {
+        out[i] = utf8(struct[i]);
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(DataFileWriterTest::utf8).toList();
+    }
+    return value;
+  }
+
   @Test
   void anEmptyFileIsAValidParquetFileWithNoRows() throws Exception {
     LocalTableStore store = new LocalTableStore(dir);
