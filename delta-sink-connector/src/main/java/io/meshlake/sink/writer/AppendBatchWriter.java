@@ -59,11 +59,16 @@ public final class AppendBatchWriter implements BatchWriter {
     if (layout == null || !pending(event)) {
       return;
     }
-    OwnedTable table = tables.get(type);
-    DataFiles files = open.computeIfAbsent(type, t -> new LinkedHashMap<>()).computeIfAbsent(event.workspace(),
-        ws -> new DataFiles(table.table(), layout.layout(), ws, kafkaPartition, table.ownerTags(), settings));
+    Map<String, DataFiles> tableFiles = open.computeIfAbsent(type, t -> new LinkedHashMap<>());
+    // Looked up before created: a capturing lambda would be allocated for every event.
+    DataFiles files = tableFiles.get(event.workspace());
+    if (files == null) {
+      OwnedTable table = tables.get(type);
+      files = new DataFiles(table.table(), layout.layout(), event.workspace(), kafkaPartition, table.ownerTags(), settings);
+      tableFiles.put(event.workspace(), files);
+    }
     // Received = written into the batch, which is when the sink took the record from Kafka.
-    files.writeFileRow(layout.layout().fileRow(layout.row(event, System.currentTimeMillis() * 1000L)));
+    files.writeFileRow(layout.fileRow(event, System.currentTimeMillis() * 1000L));
     files.endGroup();
   }
 

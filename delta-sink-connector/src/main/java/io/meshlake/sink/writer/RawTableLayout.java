@@ -60,6 +60,9 @@ public final class RawTableLayout {
     java.util.Set<String> lowCardinality = new java.util.HashSet<>(flattener.enumColumns());
     lowCardinality.add("_kafka_topic");
     this.layout = new TableLayout(new TableSchema(fields), List.of(TableLayout.WORKSPACE), lowCardinality);
+    if (!layout.fileSchema().names().equals(layout.schema().names().subList(1, fields.size()))) {
+      throw new IllegalStateException("the raw file row assumes every column but the leading workspace_id is in the file");
+    }
   }
 
   /** {@code raw_<domain>_<kind>}, e.g. raw_jira_issue. */
@@ -88,11 +91,13 @@ public final class RawTableLayout {
     return ProtobufColumnReader.utf8(flattener.flatten(entity));
   }
 
-  /** The table row of an event (all columns, partition column included). */
-  public Object[] row(SinkEvent event, long receivedAtMicros) {
-    Object[] row = new Object[layout.schema().size()];
+  /**
+   * The event's row as its data file holds it: every column but {@code workspace_id} (the first),
+   * which is the file's partition value. Built in file layout directly, not copied from a table row.
+   */
+  public Object[] fileRow(SinkEvent event, long receivedAtMicros) {
+    Object[] row = new Object[layout.fileSchema().size()];
     int i = 0;
-    row[i++] = event.workspace();
     row[i++] = event.resourceAri();
     row[i++] = event.record().getEntityType();
     row[i++] = event.version();

@@ -169,6 +169,58 @@ class DataFileWriterTest {
     assertThat(asBytes.result().stats().min()).containsKeys("resource_ari", "status", "description");
   }
 
+  /** The log's statistics bound each top-level column in its type's own order; long strings get a prefix minimum and no maximum. */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void fileStatisticsBoundEveryColumnInItsTypesOrder() throws Exception {
+    Random random = new Random(23);
+    LocalTableStore store = new LocalTableStore(dir);
+    DataFileWriter writer = new DataFileWriter(store, "t", "stats.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY,
+        1 << 20, Set.of("status"));
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      rows.add(row(random, i));
+      writer.write(rows.get(i));
+    }
+    writer.close();
+    FileStats stats = writer.result().stats();
+    for (int c = 0; c < SCHEMA.size(); c++) {
+      String name = SCHEMA.fields().get(c).name();
+      int column = c;
+      List<Comparable> values = rows.stream().map(r -> (Comparable) (r[column] instanceof Comparable v ? v : null))
+          .filter(java.util.Objects::nonNull).toList();
+      boolean bounded = SCHEMA.fields().get(c).type() instanceof Primitive p && p != Primitive.BINARY;
+      if (!bounded) {
+        assertThat(stats.min()).as(name).doesNotContainKey(name);
+        continue;
+      }
+      Comparable min = values.stream().min(Comparable::compareTo).orElseThrow();
+      Comparable max = values.stream().max(Comparable::compareTo).orElseThrow();
+      if (min instanceof String text && text.length() > StatsCollector.MAX_STRING_STAT_LENGTH) {
+        min = text.substring(0, StatsCollector.MAX_STRING_STAT_LENGTH);
+      }
+      assertThat(stats.min()).as(name).containsEntry(name, min);
+      if (max instanceof String text && text.length() > StatsCollector.MAX_STRING_STAT_LENGTH) {
+        assertThat(stats.max()).as(name).doesNotContainKey(name);
+      } else {
+        assertThat(stats.max()).as(name).containsEntry(name, max);
+      }
+      assertThat(stats.nullCount()).as(name).containsEntry(name, rows.stream().filter(r -> r[column] == null).count());
+    }
+
+    TableSchema floats = new TableSchema(List.of(new ColumnType.Field("d", Primitive.DOUBLE),
+        new ColumnType.Field("f", Primitive.FLOAT), new ColumnType.Field("b", Primitive.BOOLEAN)));
+    DataFileWriter special = new DataFileWriter(store, "t", "special.parquet", floats, CompressionCodecName.SNAPPY, 1 << 20);
+    special.write(new Object[] {1.0, 1.0f, true});
+    special.write(new Object[] {Double.NaN, Float.NaN, true});
+    special.write(new Object[] {0.0, 0.0f, true});
+    special.write(new Object[] {-0.0, -0.0f, null});
+    special.close();
+    // As Double and Float order themselves: -0.0 below 0.0, NaN above everything.
+    assertThat(special.result().stats().min()).containsEntry("d", -0.0).containsEntry("f", -0.0f).containsEntry("b", true);
+    assertThat(special.result().stats().max()).containsEntry("d", Double.NaN).containsEntry("f", Float.NaN).containsEntry("b", true);
+  }
+
   private static Object utf8(Object value) {
     if (value instanceof String s) {
       return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
