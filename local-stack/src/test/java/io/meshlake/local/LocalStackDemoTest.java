@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -78,15 +79,34 @@ class LocalStackDemoTest {
     return tables;
   }
 
-  /** A base whose stack ports (base+80 .. base+300) are all free now. */
+  /**
+   * A base whose stack ports (base+80 .. base+300) are all free now and lie below the kernel's
+   * ephemeral range: the stack binds its last port a minute after this check, and in the ephemeral
+   * range any outgoing connection (the stack's own Kafka clients included) may take it meanwhile.
+   */
   static int freePortBase() throws IOException {
+    int ceiling = ephemeralLow() - 301;
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 30000 + (int) (Math.random() * 300) * 100;
+      int base = 10000 + (int) (Math.random() * ((ceiling - 10000) / 100)) * 100;
       if (allFree(base)) {
         return base;
       }
     }
-    throw new IllegalStateException("no free port range for the local stack");
+    throw new IllegalStateException("no free port range for the local stack below " + ceiling);
+  }
+
+  /** The first port Linux hands out for outgoing connections (32768 where it cannot be read). */
+  static int ephemeralLow() throws IOException {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    if (!Files.isReadable(range)) {
+      return 32768;
+    }
+    // Read by lines: Files.readString trusts the size /proc reports and returns one byte.
+    int low = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+    if (low < 12000) {
+      throw new IllegalStateException("the ephemeral port range starts at " + low + ", leaving no room for the local stack's ports");
+    }
+    return low;
   }
 
   static boolean allFree(int base) {
