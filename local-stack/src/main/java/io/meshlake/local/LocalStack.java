@@ -114,7 +114,10 @@ final class LocalStack implements AutoCloseable {
     registry = track(progress.step("schema registry on " + registryUrl(), () -> SchemaRegistryServer.start(RegistryConfig.builder()
         .bootstrapServers(ingress()).topic("_schemas").listenHost("127.0.0.1").listenPort(ports.registry()).build())));
     RegionRouterConfig.Builder router = RegionRouterConfig.builder().bootstrapServers(ingress())
-        .stateDir(data.resolve("router-state")).httpHost("127.0.0.1").httpPort(ports.router());
+        .stateDir(data.resolve("router-state")).httpHost("127.0.0.1").httpPort(ports.router())
+        // Static membership: a restart takes its place in the group at once. Kafka Streams does not
+        // leave the group on close, so a new dynamic member waited out the old one's session (45 s).
+        .streamsProperty("group.instance.id", "meshlake-local-router");
     REGIONS.forEach(r -> router.region(r, kafka.get(r).bootstrapServers()));
     routerConfig = router.build();
     RegionRouterApp routerApp = track(progress.step("region router (residency, held events)", () -> RegionRouterApp.start(routerConfig)));
@@ -127,7 +130,8 @@ final class LocalStack implements AutoCloseable {
               "application.id", "meshlake-streams-" + region,
               "state.dir", data.resolve(region).resolve("streams-state").toString(),
               "http.host", "127.0.0.1",
-              "http.port", Integer.toString(ports.streams(region)))))));
+              "http.port", Integer.toString(ports.streams(region)),
+              "streams.group.instance.id", "meshlake-local-streams-" + region)))));
       progress.step(region + " streams topology running", () -> awaitStreams(streams));
       Map<String, String> worker = new HashMap<>(MirrorConnectorConfigs.workerSettings(routerConfig, region));
       ConnectWorker w = track(progress.step(region + " Connect worker on localhost:" + ports.connect(region),
