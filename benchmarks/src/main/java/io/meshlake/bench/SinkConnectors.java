@@ -47,11 +47,11 @@ final class SinkConnectors {
 
   /**
    * The Append connector's flush.idle.ms. The raw phase ends with each partition's last, partial
-   * batch, which commits once the partition idles this long: at the sink's default (2 s) that wait
-   * was a fifth of a 10-second raw phase. While a backlog is read, records arrive every few
-   * milliseconds; a longer stall (a full GC) only commits a smaller batch. The Merge connectors keep
-   * the default: at 500 ms their self-compaction ran after most merge batches (median 1,170 ms
-   * against 17 ms) and starved the streams topology in the freshness phase (p99 17 s against 6 s).
+   * batch, which commits once the partition idles this long: at the sink's default (2 s) the phase
+   * took about a second longer (RESULTS.md, rounds I and J). While a backlog is read, records arrive
+   * every few milliseconds; a longer stall (a full GC) only commits a smaller batch. The Merge
+   * connectors keep the default: at 500 ms merge-on-read's self-compaction ran after most batches
+   * (median 1,170-1,553 ms against 9-17 ms) and the median merge batch doubled.
    */
   static final String RAW_FLUSH_IDLE_MS = "500";
 
