@@ -11,6 +11,7 @@ import io.meshlake.contracts.registry.SchemaRegistryClient;
 import io.meshlake.contracts.registry.SchemaRegistryException;
 import io.meshlake.contracts.registry.SchemaText;
 import io.meshlake.contracts.wire.ProtobufDecoder;
+import io.meshlake.contracts.wire.ProtobufEncoder;
 import io.meshlake.contracts.wire.UnknownSchemaException;
 import io.meshlake.contracts.wire.ConfluentFrame;
 import io.meshlake.contracts.wire.MessageIndexes;
@@ -128,5 +129,29 @@ class RegistryClientTest {
     byte[] wrongType = ConfluentFrame.encode(itemId, MessageIndexes.FIRST, new byte[0]);
     assertThatThrownBy(() -> decoder.decode(wrongType)).isInstanceOf(WireFormatException.class)
         .hasMessageContaining("is client.test.Item, expected meshlake.facsimile.v1.FacsimileRecord");
+  }
+
+  @Test
+  void decodingInPlaceGivesTheSameMessageAndRejectsTheSameBadBytes() {
+    SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+    ProtobufDecoder<FacsimileRecord> decoder = new ProtobufDecoder<>(client, FacsimileRecord.getDefaultInstance());
+    FacsimileRecord envelope = FacsimileRecord.newBuilder().setEntityType(7).setVersion(42)
+        .setEntity(com.google.protobuf.Any.newBuilder().setTypeUrl("type.googleapis.com/x.Y")
+            .setValue(com.google.protobuf.ByteString.copyFromUtf8("an entity's bytes")))
+        .build();
+    byte[] framed = new ProtobufEncoder(client).encode("facsimile.inplace", envelope);
+    FacsimileRecord shared = decoder.decodeSharing(framed).message();
+    assertThat(shared).isEqualTo(decoder.decode(framed).message()).isEqualTo(envelope);
+
+    // A stray end-group tag (field 1, wire type 4) after the message, and a cut-off payload.
+    byte[] strayEndGroup = java.util.Arrays.copyOf(framed, framed.length + 1);
+    strayEndGroup[framed.length] = 0x0c;
+    byte[] truncated = java.util.Arrays.copyOf(framed, framed.length - 3);
+    for (byte[] bad : List.of(strayEndGroup, truncated)) {
+      assertThatThrownBy(() -> decoder.decode(bad)).isInstanceOf(WireFormatException.class)
+          .hasMessageContaining("payload is not a valid meshlake.facsimile.v1.FacsimileRecord");
+      assertThatThrownBy(() -> decoder.decodeSharing(bad)).isInstanceOf(WireFormatException.class)
+          .hasMessageContaining("payload is not a valid meshlake.facsimile.v1.FacsimileRecord");
+    }
   }
 }

@@ -49,7 +49,8 @@ public final class EventDecoder {
     }
     FacsimileRecord record;
     try {
-      record = decoder.decode(value).message();
+      // The record's value array is the sink's alone: the entity payload is read in place.
+      record = decoder.decodeSharing(value).message();
     } catch (WireFormatException e) {
       throw new BadRecordException("undecodable envelope: " + e.getMessage(), e);
     }

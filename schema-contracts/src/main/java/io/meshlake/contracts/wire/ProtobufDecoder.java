@@ -1,5 +1,6 @@
 package io.meshlake.contracts.wire;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -34,6 +35,19 @@ public final class ProtobufDecoder<T extends Message> {
   public record Decoded<T>(int schemaId, T message) {}
 
   public Decoded<T> decode(byte[] bytes) {
+    return decode(bytes, false);
+  }
+
+  /**
+   * Like {@link #decode(byte[])}, but the message's {@code bytes} fields (an {@code Any}'s value) are
+   * views of {@code bytes} instead of copies: for a caller that owns the array and never changes it
+   * (a consumer record's value), so a large payload is not copied once more per record.
+   */
+  public Decoded<T> decodeSharing(byte[] bytes) {
+    return decode(bytes, true);
+  }
+
+  private Decoded<T> decode(byte[] bytes, boolean share) {
     ConfluentFrame frame = ConfluentFrame.decode(bytes);
     String actualType = messageName(frame.schemaId(), frame.messageIndexes());
     if (!expectedType.equals(actualType)) {
@@ -43,7 +57,15 @@ public final class ProtobufDecoder<T extends Message> {
     try {
       // From the array itself: protobuf copies a read-only buffer's bytes before parsing them.
       int length = frame.payload().remaining();
-      return new Decoded<>(frame.schemaId(), parser.parseFrom(bytes, bytes.length - length, length));
+      if (!share) {
+        return new Decoded<>(frame.schemaId(), parser.parseFrom(bytes, bytes.length - length, length));
+      }
+      CodedInputStream in = CodedInputStream.newInstance(bytes, bytes.length - length, length);
+      in.enableAliasing(true);
+      T message = parser.parseFrom(in);
+      // What parseFrom(byte[]) checks too: the payload ended with the message, not with a stray end-group tag.
+      in.checkLastTagWas(0);
+      return new Decoded<>(frame.schemaId(), message);
     } catch (InvalidProtocolBufferException e) {
       throw new WireFormatException("payload is not a valid " + expectedType + ": " + e.getMessage(), e);
     }
