@@ -39,7 +39,7 @@ final class BenchResults {
   /** The freshness probe of one merge mode. */
   record Freshness(String mode, double targetRate, double achievedRate, long produced, long modelRecords, long visible,
       long notVisible, Long p50Millis, Long p90Millis, Long p99Millis, Long maxMillis, long flushIntervalMs,
-      BatchStats batches, Stage streams, Stage sink) {}
+      BatchStats batches, Stage streams, Stage sink, List<FreshnessProbe.Slice> timeline) {}
 
   /** One stage's share of the freshness latency: events measured and their p50 / p99 (ms). */
   record Stage(long events, Long p50Millis, Long p99Millis) {}

@@ -1,8 +1,10 @@
 package io.meshlake.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,9 +34,15 @@ final class FreshnessProbe {
     this.partitions = partitions;
   }
 
-  /** Latencies of the model records in [from[p], to[p]] per partition, from the watcher's commit history. */
+  /** Width of a {@link Latencies#timeline()} slice, by produce time. */
+  static final long SLICE_MILLIS = 10_000;
+
+  /**
+   * Latencies of the model records in [from[p], to[p]] per partition, from the watcher's commit history;
+   * the timeline slices them by produce time from {@code windowStart} (epoch ms).
+   */
   Latencies measure(String modelTopic, long[] from, long[] to, DeltaLogWatcher watcher, String connector,
-      ModelArrivals arrivals) {
+      ModelArrivals arrivals, long windowStart) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -46,6 +54,9 @@ final class FreshnessProbe {
     long[] latencies = new long[1024];
     Split streams = new Split();
     Split sink = new Split();
+    // Per slice of produce time: end-to-end latencies and the topology's share, so a backlog that
+    // builds or drains during the window shows as such rather than only in the percentiles.
+    List<Split[]> slices = new ArrayList<>();
     int visible = 0;
     long notVisible = 0;
     long records = 0;
@@ -55,7 +66,7 @@ final class FreshnessProbe {
           continue;
         }
         TopicPartition tp = new TopicPartition(modelTopic, p);
-        consumer.assign(java.util.List.of(tp));
+        consumer.assign(List.of(tp));
         consumer.seek(tp, from[p]);
         String appId = SinkConnectors.appId(connector, modelTopic, p);
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -77,10 +88,16 @@ final class FreshnessProbe {
               latencies = Arrays.copyOf(latencies, visible * 2);
             }
             latencies[visible++] = Math.max(0, at - r.timestamp());
+            int slice = (int) Math.max(0, (r.timestamp() - windowStart) / SLICE_MILLIS);
+            while (slices.size() <= slice) {
+              slices.add(new Split[] {new Split(), new Split()});
+            }
+            slices.get(slice)[0].add(Math.max(0, at - r.timestamp()));
             long arrived = arrivals.arrivedAt(p, r.offset());
             if (arrived >= 0) {
               streams.add(Math.max(0, arrived - r.timestamp()));
               sink.add(Math.max(0, at - arrived));
+              slices.get(slice)[1].add(Math.max(0, arrived - r.timestamp()));
             }
           }
         }
@@ -88,8 +105,21 @@ final class FreshnessProbe {
     }
     long[] sorted = Arrays.copyOf(latencies, visible);
     Arrays.sort(sorted);
-    return new Latencies(records, sorted, notVisible, streams.sorted(), sink.sorted());
+    List<Slice> timeline = new ArrayList<>();
+    for (int i = 0; i < slices.size(); i++) {
+      long[] all = slices.get(i)[0].sorted();
+      long[] topology = slices.get(i)[1].sorted();
+      timeline.add(new Slice(i * SLICE_MILLIS, all.length, Latencies.stageQuantile(all, 0.50), Latencies.stageQuantile(all, 0.99),
+          Latencies.stageQuantile(topology, 0.50), Latencies.stageQuantile(topology, 0.99)));
+    }
+    return new Latencies(records, sorted, notVisible, streams.sorted(), sink.sorted(), timeline);
   }
+
+  /**
+   * The visible events produced in [startMillis, startMillis + SLICE_MILLIS) of the window: their count,
+   * end-to-end p50 / p99 and the topology's share p50 / p99 (ms; null when none was measured).
+   */
+  record Slice(long startMillis, long events, Long p50Millis, Long p99Millis, Long topologyP50Millis, Long topologyP99Millis) {}
 
   /** Latencies of one stage, for the events whose model record the arrivals reader saw. */
   private static final class Split {
@@ -111,7 +141,8 @@ final class FreshnessProbe {
   }
 
   /** Sorted latencies (ms) of the visible events, and how many never became visible. */
-  record Latencies(long records, long[] sortedMillis, long notVisible, long[] streamsMillis, long[] sinkMillis) {
+  record Latencies(long records, long[] sortedMillis, long notVisible, long[] streamsMillis, long[] sinkMillis,
+      List<Slice> timeline) {
     /** The q-quantile (nearest rank) of one stage's sorted latencies; null when none was measured. */
     static Long stageQuantile(long[] sorted, double q) {
       if (sorted.length == 0) {

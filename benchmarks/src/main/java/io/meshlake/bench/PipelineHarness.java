@@ -365,7 +365,7 @@ public final class PipelineHarness {
         Progress.say("freshness %s: the model topic reader did not reach the phase's last records; the stage split covers what it read", mode);
       }
       l = new FreshnessProbe(kafka.bootstrapServers(), PARTITIONS)
-          .measure(SinkConnectors.MODEL_TOPIC, modelFrom, modelTo, watcher, name, arrivals);
+          .measure(SinkConnectors.MODEL_TOPIC, modelFrom, modelTo, watcher, name, arrivals, t0);
     }
     if (at >= 0) {
       awaitCommitLog(name, SinkConnectors.MODEL_TOPIC, modelTo);
@@ -374,7 +374,7 @@ public final class PipelineHarness {
     BenchResults.BatchStats batches = batchStats(commitLog.commits(name, SinkConnectors.MODEL_TOPIC, minusOne(modelFrom), modelTo));
     results.freshness.add(new BenchResults.Freshness(mode, config.produceRate(), produceMillis == 0 ? 0 : sent * 1000.0 / produceMillis,
         sent, l.records(), l.sortedMillis().length, l.notVisible(), l.quantile(0.50), l.quantile(0.90), l.quantile(0.99), l.max(),
-        config.freshnessFlushMs(), batches, stage(l.streamsMillis()), stage(l.sinkMillis())));
+        config.freshnessFlushMs(), batches, stage(l.streamsMillis()), stage(l.sinkMillis()), l.timeline()));
     results.windows.add(window("freshness " + mode, t0, end, MERGE_WRITER));
     Progress.say("freshness %s: %,d events at %,.0f/s; p50 %s ms, p99 %s ms, %,d not visible after the drain timeout",
         mode, sent, config.produceRate(), l.quantile(0.5), l.quantile(0.99), l.notVisible());

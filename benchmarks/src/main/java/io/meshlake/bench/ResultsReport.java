@@ -251,6 +251,30 @@ final class ResultsReport {
             + "producer (its events were generated before the window)." : " The events were generated before the window; "
             + "the producer sending them shares the machine with the pipeline.");
     line(md, "");
+    freshnessTimeline(md, r);
+  }
+
+  /** Latency by produce time: shows whether a stage fell behind, caught up, or held a steady lag. */
+  private static void freshnessTimeline(StringBuilder md, BenchResults r) {
+    boolean any = r.freshness.stream().anyMatch(f -> f.timeline() != null && !f.timeline().isEmpty());
+    if (!any) {
+      return;
+    }
+    line(md, "Over the window, by when the event was produced (%d s slices):", FreshnessProbe.SLICE_MILLIS / 1000);
+    line(md, "");
+    line(md, "| mode | produced at | events | p50 | p99 | streams topology p50 | streams topology p99 |");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|");
+    for (BenchResults.Freshness f : r.freshness) {
+      if (f.timeline() == null) {
+        continue;
+      }
+      for (FreshnessProbe.Slice s : f.timeline()) {
+        line(md, "| %s | %d–%d s | %,d | %s | %s | %s | %s |", f.mode(), s.startMillis() / 1000,
+            (s.startMillis() + FreshnessProbe.SLICE_MILLIS) / 1000, s.events(), msOrInf(s.p50Millis()), msOrInf(s.p99Millis()),
+            msOrInf(s.topologyP50Millis()), msOrInf(s.topologyP99Millis()));
+      }
+    }
+    line(md, "");
   }
 
   private static void heap(StringBuilder md, BenchResults r) {

@@ -29,5 +29,8 @@ class BenchSmokeIT {
     assertThat(results.correctness.refined()).allSatisfy(check -> assertThat(check.ok()).as(report).isTrue());
     assertThat(results.correctness.deadLetters()).isZero();
     assertThat(results.ok()).isTrue();
+    // The freshness timeline slices every visible event once.
+    assertThat(results.freshness).isNotEmpty().allSatisfy(f -> assertThat(
+        f.timeline().stream().mapToLong(FreshnessProbe.Slice::events).sum()).as(f.mode()).isEqualTo(f.visible()));
   }
 }

@@ -139,11 +139,11 @@ class ProbesTest {
 
   @Test
   void freshnessPercentilesRankNeverVisibleEventsLast() {
-    FreshnessProbe.Latencies all = new FreshnessProbe.Latencies(4, new long[] {10, 20, 30, 40}, 0, new long[0], new long[0]);
+    FreshnessProbe.Latencies all = new FreshnessProbe.Latencies(4, new long[] {10, 20, 30, 40}, 0, new long[0], new long[0], java.util.List.of());
     assertThat(all.quantile(0.5)).isEqualTo(20);
     assertThat(all.quantile(0.99)).isEqualTo(40);
     assertThat(all.max()).isEqualTo(40);
-    FreshnessProbe.Latencies some = new FreshnessProbe.Latencies(100, java.util.stream.LongStream.range(0, 98).toArray(), 2, new long[0], new long[0]);
+    FreshnessProbe.Latencies some = new FreshnessProbe.Latencies(100, java.util.stream.LongStream.range(0, 98).toArray(), 2, new long[0], new long[0], java.util.List.of());
     assertThat(some.quantile(0.5)).isEqualTo(49);
     assertThat(some.quantile(0.98)).isEqualTo(97);
     assertThat(some.quantile(0.99)).isNull();
