@@ -42,7 +42,9 @@ final class EnvelopeDecoder {
     long backoffMs = 100;
     while (true) {
       try {
-        return decoder.decode(value).message();
+        // The record's value is the processor's own array and is forwarded unchanged: the entity
+        // payload is validated in place rather than copied out of it.
+        return decoder.decodeSharing(value).message();
       } catch (UnknownSchemaException e) {
         throw new InvalidEnvelopeException(DlqReason.UNKNOWN_SCHEMA, e.getMessage());
       } catch (WireFormatException e) {

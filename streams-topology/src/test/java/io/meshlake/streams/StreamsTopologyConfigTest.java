@@ -56,6 +56,21 @@ class StreamsTopologyConfigTest {
   }
 
   @Test
+  void theProducerCompressesInLargeBatchesUnlessTold() {
+    Map<String, String> settings = new HashMap<>(REQUIRED);
+    Map<String, Object> producer = new org.apache.kafka.streams.StreamsConfig(
+        StreamsTopologyApp.streamsProperties(StreamsTopologyConfig.of(settings))).getProducerConfigs("c");
+    assertThat(producer).containsEntry("compression.type", "lz4").containsEntry("batch.size", 262_144);
+
+    settings.put("streams.compression.type", "zstd");
+    settings.put("streams.producer.batch.size", "65536");
+    producer = new org.apache.kafka.streams.StreamsConfig(
+        StreamsTopologyApp.streamsProperties(StreamsTopologyConfig.of(settings))).getProducerConfigs("c");
+    assertThat(producer).as("either form of an override wins over the default")
+        .containsEntry("compression.type", "zstd").containsEntry("batch.size", "65536");
+  }
+
+  @Test
   void environmentVariablesOverrideTheFile() {
     Properties file = new Properties();
     file.setProperty("bootstrap.servers", "file:9092");
