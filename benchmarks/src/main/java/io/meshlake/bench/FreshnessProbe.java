@@ -87,17 +87,19 @@ final class FreshnessProbe {
             if (visible == latencies.length) {
               latencies = Arrays.copyOf(latencies, visible * 2);
             }
-            latencies[visible++] = Math.max(0, at - r.timestamp());
+            long latency = Math.max(0, at - r.timestamp());
+            latencies[visible++] = latency;
             int slice = (int) Math.max(0, (r.timestamp() - windowStart) / SLICE_MILLIS);
             while (slices.size() <= slice) {
               slices.add(new Split[] {new Split(), new Split()});
             }
-            slices.get(slice)[0].add(Math.max(0, at - r.timestamp()));
+            slices.get(slice)[0].add(latency);
             long arrived = arrivals.arrivedAt(p, r.offset());
             if (arrived >= 0) {
-              streams.add(Math.max(0, arrived - r.timestamp()));
+              long topology = Math.max(0, arrived - r.timestamp());
+              streams.add(topology);
               sink.add(Math.max(0, at - arrived));
-              slices.get(slice)[1].add(Math.max(0, arrived - r.timestamp()));
+              slices.get(slice)[1].add(topology);
             }
           }
         }

@@ -83,12 +83,12 @@ public final class StreamsTopologyApp implements AutoCloseable {
   static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 
   /**
-   * The topology writes each event again to every model topic and to its state's changelog: four
-   * uncompressed records per event with Kafka's default 16 KiB batches. At 10,000 events/s on a shared
-   * 2-core machine, flushing them at each commit took a fifth of the stream thread's time and the broker
-   * a third of a core; the topology fell behind. lz4 in batches of up to 256 KiB (the events themselves
-   * arrive lz4-compressed) let it keep up. {@code streams.compression.type} / {@code streams.batch.size}
-   * (or their {@code producer.} forms) override them.
+   * The topology writes each event again to every model topic and to its state's changelog. With
+   * Kafka's defaults (uncompressed, 16 KiB batches) that was ~107 records per produce request; in lz4
+   * batches of up to 256 KiB (the events themselves arrive lz4-compressed) ~2,700, and the broker's CPU
+   * at 10,000 events/s halved (benchmarks/RESULTS.md, "Round K"). It does not by itself keep the
+   * topology ahead of 10,000 events/s on a saturated 2-core machine. {@code streams.compression.type}
+   * / {@code streams.batch.size} (or their {@code producer.} forms) override them.
    */
   static final Map<String, Object> DEFAULT_PRODUCER_SETTINGS = Map.of(
       ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",

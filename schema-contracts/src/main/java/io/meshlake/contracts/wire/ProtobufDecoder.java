@@ -57,13 +57,10 @@ public final class ProtobufDecoder<T extends Message> {
     try {
       // From the array itself: protobuf copies a read-only buffer's bytes before parsing them.
       int length = frame.payload().remaining();
-      if (!share) {
-        return new Decoded<>(frame.schemaId(), parser.parseFrom(bytes, bytes.length - length, length));
-      }
       CodedInputStream in = CodedInputStream.newInstance(bytes, bytes.length - length, length);
-      in.enableAliasing(true);
+      in.enableAliasing(share);
       T message = parser.parseFrom(in);
-      // What parseFrom(byte[]) checks too: the payload ended with the message, not with a stray end-group tag.
+      // As parseFrom(byte[]) checks: the payload ended with the message, not with a stray end-group tag.
       in.checkLastTagWas(0);
       return new Decoded<>(frame.schemaId(), message);
     } catch (InvalidProtocolBufferException e) {
