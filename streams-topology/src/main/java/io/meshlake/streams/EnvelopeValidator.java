@@ -9,7 +9,6 @@ import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
 import io.meshlake.contracts.facsimile.v1.OffloadPointer;
 import io.meshlake.contracts.manifest.EntityCatalog;
 import io.meshlake.contracts.manifest.EntityManifest;
-import io.meshlake.contracts.wire.ProtobufPayloadCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -82,9 +81,8 @@ final class EnvelopeValidator {
         requireType("the entity's type URL", entity.getTypeUrl(), manifest);
         Message prototype = ContractTypes.defaultInstance(manifest.entity()).orElseThrow();
         try {
-          // A payload the sink cannot read must not win last-write-wins. The bytes are forwarded as they
-          // are, so they are only checked against the type, not parsed into a message.
-          ProtobufPayloadCheck.check(prototype.getDescriptorForType(), entity.getValue());
+          // A payload the sink cannot read must not win last-write-wins.
+          prototype.getParserForType().parseFrom(entity.getValue());
         } catch (InvalidProtocolBufferException e) {
           throw new InvalidEnvelopeException(DlqReason.UNDECODABLE, "the entity payload is not a valid " + manifest.entity()
               + ": " + e.getMessage());
