@@ -44,6 +44,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String COMPACTION_SMALL_FILES = "compaction.small.files";
   public static final String COMPACTION_SMALL_FILE_BYTES = "compaction.small.file.bytes";
   public static final String COMPACTION_MAX_BYTES = "compaction.max.bytes";
+  public static final String COMPACTION_MAX_TIME_SHARE = "compaction.max.time.share";
   public static final String OFFLOAD_S3_BUCKET = "offload.s3.bucket";
 
   /** How Merge and MergeExploded tables absorb a batch. */
@@ -125,6 +126,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "merge_on_read: at most this many bytes of files rewritten per compaction round (one round follows each flush). It"
               + " bounds the pause a flush's compaction adds; a round of 32 MiB (~100,000 rows) keeps up with the rewrites"
               + " 50,000-event batches cause (one to two rows per event) while a burst of due files is spread over several flushes.")
+      .define(COMPACTION_MAX_TIME_SHARE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.05, 0.95), Importance.LOW,
+          "merge_on_read: the largest share of a task's time self-compaction takes while files are due. A round is planned"
+              + " to last at most share / (1 - share) times the time since the previous round ended, at the task's measured"
+              + " cost per row; records arriving meanwhile wait, so at the default (0.5) a partition flushed every second"
+              + " waits about a second for compaction at most, and a burst of due files is spread over the next flushes.")
       .define(OFFLOAD_S3_BUCKET, Type.STRING, "", Importance.MEDIUM,
           "The bucket where publishers offload large payloads (s3:// pointers), if any; read with the s3.* settings.");
 
@@ -251,6 +257,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public long compactionMaxBytes() {
     return getLong(COMPACTION_MAX_BYTES);
+  }
+
+  public double compactionMaxTimeShare() {
+    return getDouble(COMPACTION_MAX_TIME_SHARE);
   }
 
   public String offloadS3Bucket() {

@@ -20,6 +20,7 @@ import io.meshlake.sink.connect.TableStores;
 import io.meshlake.sink.writer.AppendBatchWriter;
 import io.meshlake.sink.writer.BadRecordException;
 import io.meshlake.sink.writer.BatchWriter;
+import io.meshlake.sink.writer.CompactionPacer;
 import io.meshlake.sink.writer.CopyOnWriteMerge;
 import io.meshlake.sink.writer.EventDecoder;
 import io.meshlake.sink.writer.MergeBatchWriter;
@@ -166,7 +167,7 @@ public class DeltaSinkTask extends SinkTask {
     if (config.mergeMode() == DeltaSinkConfig.MergeMode.MERGE_ON_READ) {
       return new MergeOnReadMerge(config.keyLocatorDir(), new MergeOnReadMerge.CompactionPolicy(
           config.compactionDeletedFraction(), config.compactionSmallFiles(), config.compactionSmallFileBytes(),
-          config.compactionMaxBytes()));
+          config.compactionMaxBytes()), new CompactionPacer(config.compactionMaxTimeShare(), System::nanoTime));
     }
     return new CopyOnWriteMerge();
   }

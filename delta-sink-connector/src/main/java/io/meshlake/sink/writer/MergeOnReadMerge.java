@@ -52,6 +52,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
   private long filesCompacted;
   private long rowsCompacted;
   private long deletedPurged;
+  private final CompactionPacer pacer;
 
   /** A live data file this partition owns, with the rows its deletion vector marks. */
   private static final class OwnedFile {
@@ -78,9 +79,15 @@ public final class MergeOnReadMerge implements MergeStrategy {
     }
   }
 
+  /** Compacts every due file each round, up to the policy's byte bound (no pacing). */
   public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy) {
+    this(locatorDirectory, policy, CompactionPacer.unpaced());
+  }
+
+  public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy, CompactionPacer pacer) {
     this.locatorDirectory = locatorDirectory;
     this.policy = policy;
+    this.pacer = pacer;
   }
 
   @Override
@@ -104,6 +111,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
     }
     LOG.info("rebuilt the key locator of {} for {}: {} entities in {} files in {} ms", table.table().path(), table.appId(),
         locator.size(), files.size(), (System.nanoTime() - started) / 1_000_000);
+    pacer.started();
   }
 
   private OwnedFile track(TableFile f, OwnedTable table) {
@@ -417,17 +425,23 @@ public final class MergeOnReadMerge implements MergeStrategy {
     return !compactionCandidates().isEmpty();
   }
 
-  /** Per workspace, the files to rewrite now: heavily deleted ones, or many small ones together. */
+  /**
+   * Per workspace, the files to rewrite now: heavily deleted ones, or many small ones together, as
+   * many as fit both {@code maxBytesPerRound} and the pacer's row budget (the file that crosses a
+   * budget is still taken, so a round always makes progress once the budget is positive).
+   */
   private Map<String, List<OwnedFile>> compactionCandidates() {
     Map<String, List<OwnedFile>> small = new HashMap<>();
     Map<String, List<OwnedFile>> chosen = new LinkedHashMap<>();
     long budget = policy.maxBytesPerRound();
+    long rows = pacer.rowBudget();
     List<OwnedFile> all = new ArrayList<>(files.values());
     all.sort(Comparator.comparingDouble(OwnedFile::deletedFraction).reversed());
     for (OwnedFile f : all) {
-      if (f.deletedFraction() >= policy.deletedFraction() && budget > 0) {
+      if (f.deletedFraction() >= policy.deletedFraction() && budget > 0 && rows > 0) {
         chosen.computeIfAbsent(f.workspace(), w -> new ArrayList<>()).add(f);
         budget -= f.file.sizeBytes();
+        rows -= f.file.numRecords();
       } else if (f.file.sizeBytes() < policy.smallFileBytes()) {
         small.computeIfAbsent(f.workspace(), w -> new ArrayList<>()).add(f);
       }
@@ -435,11 +449,12 @@ public final class MergeOnReadMerge implements MergeStrategy {
     for (Map.Entry<String, List<OwnedFile>> ws : small.entrySet()) {
       List<OwnedFile> tier = fullTier(ws.getValue());
       for (OwnedFile f : tier) {
-        if (budget <= 0) {
+        if (budget <= 0 || rows <= 0) {
           break;
         }
         chosen.computeIfAbsent(ws.getKey(), w -> new ArrayList<>()).add(f);
         budget -= f.file.sizeBytes();
+        rows -= f.file.numRecords();
       }
     }
     chosen.values().removeIf(list -> list.size() < 2 && list.stream().allMatch(f -> f.deleted.isEmpty()));
@@ -486,7 +501,16 @@ public final class MergeOnReadMerge implements MergeStrategy {
    */
   @Override
   public Plan maintenance(OwnedTable table, MergeLayout layout) {
+    long started = pacer.now();
+    long budgetRows = pacer.rowBudget();
     Map<String, List<OwnedFile>> chosen = compactionCandidates();
+    long rowsRead = 0;
+    for (List<OwnedFile> ws : chosen.values()) {
+      for (OwnedFile f : ws) {
+        rowsRead += Math.max(0, f.file.numRecords());
+      }
+    }
+    long rowsReadFinal = rowsRead;
     List<NewFile> adds = new ArrayList<>();
     List<TableFile> removes = new ArrayList<>();
     List<Placed> placed = new ArrayList<>();
@@ -569,8 +593,12 @@ public final class MergeOnReadMerge implements MergeStrategy {
       filesCompacted += compacted;
       rowsCompacted += rowsFinal;
       deletedPurged += purgedFinal;
-      LOG.info("compacted {} files of {} into {} ({} rows, {} deleted rows purged)", compacted, table.appId(), adds.size(),
-          rowsFinal, purgedFinal);
+      double estimate = pacer.nanosPerRow();
+      pacer.roundDone(started, rowsReadFinal);
+      LOG.info("compacted {} files of {} into {} ({} rows, {} deleted rows purged; {} rows read in {} ms, {})", compacted,
+          table.appId(), adds.size(), rowsFinal, purgedFinal, rowsReadFinal, (pacer.now() - started) / 1_000_000,
+          budgetRows == Long.MAX_VALUE ? "unpaced"
+              : "budget " + budgetRows + " rows at " + Math.round(estimate / 1_000) + " µs/row estimated");
     });
   }
 

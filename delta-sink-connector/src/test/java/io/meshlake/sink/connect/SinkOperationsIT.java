@@ -94,6 +94,10 @@ class SinkOperationsIT {
     assertThat(validate(c)).containsKey("flush.max.records");
 
     c = new HashMap<>(good);
+    c.put("compaction.max.time.share", "1.0");
+    assertThat(validate(c).get("compaction.max.time.share")).singleElement().asString().contains("between 0.05 and 0.95");
+
+    c = new HashMap<>(good);
     c.remove("schema.registry.url");
     assertThat(validate(c)).containsKey("schema.registry.url");
 

@@ -64,13 +64,16 @@ class MergeOnReadMergeTest {
   }
 
   MergeBatchWriter writer(LocalTableStore store, String modelName, MergeOnReadMerge.CompactionPolicy policy) {
+    return writer(store, modelName, new MergeOnReadMerge(dir.resolve("locators"), policy));
+  }
+
+  MergeBatchWriter writer(LocalTableStore store, String modelName, MergeOnReadMerge strategy) {
     CompiledModel model = new ModelCompiler().compile(CATALOG, modelName);
     TableLayout layout = new TableLayout(model.schema(), List.of(TableLayout.WORKSPACE));
     DeltaTable table = DeltaTable.openOrCreate(store, modelName, layout.schema(), layout.partitionColumns(),
         Map.of(DeltaTable.DELETION_VECTORS, "true", "delta.checkpointInterval", "7"));
     OwnedTable owned = new OwnedTable(table, "test/model/0", MergeLayout.boundColumns(), true, 3, Duration.ofMillis(10));
-    return new MergeBatchWriter(owned, new MergeLayout(layout, 0, SETTINGS), model.rowFunction(),
-        new MergeOnReadMerge(dir.resolve("locators"), policy));
+    return new MergeBatchWriter(owned, new MergeLayout(layout, 0, SETTINGS), model.rowFunction(), strategy);
   }
 
   static Map<String, String> expectedIssues(List<Change> changes) {
@@ -271,6 +274,56 @@ class MergeOnReadMergeTest {
           .forEach(a -> result.add(a.get("add")));
     }
     return result;
+  }
+
+  @Test
+  void pacedCompactionTakesOnlyTheFilesItsTimeShareAllowsAndTheRestLater() {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    // files with 30 % of their rows deleted are due; small-file tiers never fill
+    MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
+        new CompactionPacer(0.5, clock::get)));
+    List<Change> changes = new ArrayList<>();
+    long offset = 0;
+    // four files of 100 rows, one per workspace
+    List<SinkEvent> events = new ArrayList<>();
+    for (int e = 0; e < 400; e++) {
+      Change c = new Change("w" + (e % 4), "I-" + e, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    // replace 60 of each file's rows: all four files are due
+    events = new ArrayList<>();
+    for (int e = 0; e < 240; e++) {
+      Change c = new Change("w" + (e % 4), "I-" + e, 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    assertThat(issues.compactionStats().compactions()).as("the clock has not moved: no time to share").isZero();
+
+    // 2 ms at 20 µs a row: 100 rows, so one file per round (the one crossing the budget is taken)
+    clock.addAndGet(2_000_000);
+    Change one = new Change("w9", "I-9000", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+    changes.add(one);
+    issues.write(List.of(event(one, offset++)), offset - 1);
+    assertThat(issues.compactionStats().compactions()).isEqualTo(1);
+    assertThat(issues.compactionStats().filesCompacted()).isEqualTo(1);
+    assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(60);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+
+    // a second later, the other three in one round
+    clock.addAndGet(1_000_000_000);
+    Change two = new Change("w9", "I-9001", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+    changes.add(two);
+    issues.write(List.of(event(two, offset++)), offset - 1);
+    assertThat(issues.compactionStats().compactions()).isEqualTo(2);
+    assertThat(issues.compactionStats().filesCompacted()).isEqualTo(4);
+    assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(240);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    issues.close();
   }
 
   @Test
