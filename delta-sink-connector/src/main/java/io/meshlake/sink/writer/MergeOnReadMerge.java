@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * flush holds the new files, the grown deletion vectors (remove + add of the same file) and the
  * partition's {@code txn}. Between flushes the task compacts its own files once deleted rows or
  * small files pass their thresholds (dataChange=false), so no other writer and no maintenance window
- * is needed.
+ * is needed; {@link CompactionPacer} keeps each round to a share of the task's time.
  */
 public final class MergeOnReadMerge implements MergeStrategy {
 
