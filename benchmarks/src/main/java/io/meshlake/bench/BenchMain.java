@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
         + "merge per mode, freshness, writer heap, and a correctness check against the oracle.")
 public final class BenchMain implements Callable<Integer> {
 
-  @Option(names = "--n", defaultValue = "1000000", description = "Initial load N (issues). Default: ${DEFAULT-VALUE}.")
-  long n;
+  @Option(names = "--n", split = ",", defaultValue = "1000000",
+      description = "Initial load N (issues); several sizes (1000000,10000000) run one after another, each in its own "
+          + "subdirectory n-<N>, and the report compares their merge batch times. Default: ${DEFAULT-VALUE}.")
+  List<Long> sizes;
 
   @Option(names = "--u", defaultValue = "1000000", description = "Change stream U (events). Default: ${DEFAULT-VALUE}.")
   long u;
@@ -117,23 +119,47 @@ public final class BenchMain implements Callable<Integer> {
     // Before anything logs: the embedded servers log to a file in the run's directory, the console gets progress.
     System.setProperty("bench.log.file", dir.toAbsolutePath().resolve("bench.log").toString());
     System.setProperty("log4j2.configurationFile", "bench-log4j2.xml");
-    BenchConfig config;
+    List<BenchConfig> configs = new java.util.ArrayList<>();
     try {
-      config = smoke ? BenchConfig.smoke(dir) : new BenchConfig(n, u, mergeModes, parsePhases(), dir, produceRate, freshnessSeconds,
-          freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap, splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes),
-          Duration.ofMinutes(drainTimeoutMinutes), keepData);
+      if (smoke) {
+        configs.add(BenchConfig.smoke(dir));
+      } else {
+        List<Long> distinct = sizes.stream().distinct().sorted().toList();
+        if (distinct.size() != sizes.size()) {
+          throw new IllegalArgumentException("--n lists a size twice: " + sizes);
+        }
+        for (long n : distinct) {
+          // One size keeps the data directory itself; several get a subdirectory each.
+          Path runDir = distinct.size() == 1 ? dir : dir.resolve("n-" + n);
+          configs.add(new BenchConfig(n, u, mergeModes, parsePhases(), runDir, produceRate, freshnessSeconds,
+              freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap,
+              splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes), Duration.ofMinutes(drainTimeoutMinutes),
+              keepData));
+        }
+      }
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
     }
-    String command = "java -jar benchmarks/target/benchmarks.jar " + String.join(" ", args);
-    BenchResults results = PipelineHarness.run(config, command.trim());
+    String command = ("java -jar benchmarks/target/benchmarks.jar " + String.join(" ", args)).trim();
+    List<BenchResults> runs = new java.util.ArrayList<>();
+    for (BenchConfig config : configs) {
+      if (configs.size() > 1) {
+        Progress.say("table size N = %,d (%d of %d)", config.initialIssues(), runs.size() + 1, configs.size());
+      }
+      BenchResults results = PipelineHarness.run(config, command);
+      ResultsReport.write(results, config.dataDir().resolve("results.md"), config.dataDir().resolve("results.json"));
+      runs.add(results);
+    }
+    String report = runs.size() == 1 ? ResultsReport.markdown(runs.get(0)) : SizeComparison.markdown(runs, command);
     Path markdown = dir.resolve("results.md");
-    ResultsReport.write(results, markdown, dir.resolve("results.json"));
+    if (runs.size() > 1) {
+      java.nio.file.Files.writeString(markdown, report);
+    }
     System.out.println();
-    System.out.println(ResultsReport.markdown(results));
-    Progress.say("results written to %s and results.json", markdown.toAbsolutePath());
-    return results.ok() ? 0 : 1;
+    System.out.println(report);
+    Progress.say("results written to %s%s", markdown.toAbsolutePath(), runs.size() == 1 ? " and results.json" : " (each size's in n-<N>/)");
+    return runs.stream().allMatch(BenchResults::ok) ? 0 : 1;
   }
 
   private Set<BenchConfig.Phase> parsePhases() {

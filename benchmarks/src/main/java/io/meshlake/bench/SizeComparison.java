@@ -1,0 +1,141 @@
+package io.meshlake.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One run over several table sizes ({@code --n 1000000,10000000}): each size's merge batch times side
+ * by side, and the issue's scaling target — the median 50,000-event batch at N = 10M against N = 1M —
+ * from the same invocation. The medians of single runs are noisy at N = 1M, where about half of the
+ * batches carry a self-compaction round (benchmarks/RESULTS.md, round M): p90 is shown beside them.
+ */
+final class SizeComparison {
+
+  private SizeComparison() {}
+
+  /** A combined report: the comparison, then each size's own report with its headings one level down. */
+  static String markdown(List<BenchResults> runs, String command) {
+    List<BenchResults> bySize = bySize(runs);
+    StringBuilder md = new StringBuilder();
+    boolean ok = bySize.stream().allMatch(BenchResults::ok);
+    line(md, "# meshlake benchmark: standard workload at N = %s", sizes(bySize));
+    line(md, "");
+    line(md, ok ? "**PASSED (0 mismatches at every N)**" : "**FAILED** — see the failing size's report below");
+    line(md, "");
+    line(md, "Command: `%s`", command);
+    line(md, "");
+    line(md, "Each size ran on its own broker, worker and tables (a subdirectory `n-<N>` of the data directory), one after another.");
+    line(md, "");
+    md.append(comparison(bySize));
+    for (BenchResults r : bySize) {
+      line(md, "");
+      for (String l : ResultsReport.markdown(r).split("\n", -1)) {
+        md.append(l.startsWith("#") ? "#" + l : l).append('\n');
+      }
+    }
+    return md.toString();
+  }
+
+  private static List<BenchResults> bySize(List<BenchResults> runs) {
+    List<BenchResults> bySize = new ArrayList<>(runs);
+    bySize.sort(Comparator.comparingLong(r -> r.config.initialIssues()));
+    return bySize;
+  }
+
+  /** The merge batches of every size side by side, and the scaling target's verdict. */
+  static String comparison(List<BenchResults> runs) {
+    List<BenchResults> bySize = bySize(runs);
+    StringBuilder md = new StringBuilder();
+    line(md, "## Merge batches across table sizes");
+    line(md, "");
+    line(md, "| mode | N | merge events/s | × baseline | 50,000-event batches | median | p90 | median × smallest N's | p90 × smallest N's |");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (String mode : modes(bySize)) {
+      BenchResults.BatchStats smallest = null;
+      for (BenchResults r : bySize) {
+        BenchResults.Merge m = merge(r, mode);
+        if (m == null || !m.available() || m.throughput() == null) {
+          line(md, "| %s | %,d | – | – | – | – | – | – | – |", mode, r.config.initialIssues());
+          continue;
+        }
+        BenchResults.BatchStats full = m.fullBatches();
+        if (smallest == null && full != null) {
+          smallest = full;
+        }
+        line(md, "| %s | %,d | %,.0f | %s | %s | %s | %s | %s | %s |", mode, r.config.initialIssues(), m.throughput().eventsPerSecond(),
+            m.throughput().ratioToBaseline() == null ? "–" : String.format(Locale.ROOT, "%.3f", m.throughput().ratioToBaseline()),
+            full == null ? "0" : Integer.toString(full.count()), full == null ? "–" : ms(full.medianMillis()),
+            full == null ? "–" : ms(full.p90Millis()), ratio(full == null ? null : full.medianMillis(), smallest == null ? null : smallest.medianMillis()),
+            ratio(full == null ? null : full.p90Millis(), smallest == null ? null : smallest.p90Millis()));
+      }
+    }
+    line(md, "");
+    line(md, "## Targets across sizes (issue 7, this machine)");
+    line(md, "");
+    line(md, "| target | this run | verdict |");
+    line(md, "|---|---|---|");
+    BenchResults oneMillion = at(bySize, 1_000_000L);
+    BenchResults tenMillion = at(bySize, ResultsReport.TEN_MILLION);
+    for (String mode : modes(bySize)) {
+      BenchResults.BatchStats small = fullBatches(oneMillion, mode);
+      BenchResults.BatchStats large = fullBatches(tenMillion, mode);
+      if (small == null || large == null) {
+        line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | needs `--n 1000000,10000000` with full batches at both | – |",
+            ResultsReport.TARGET_BATCH_SCALING, mode);
+        continue;
+      }
+      double scaling = (double) large.medianMillis() / small.medianMillis();
+      line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | median %s at 10M / %s at 1M = %.2f × (p90 %.2f ×) | %s |",
+          ResultsReport.TARGET_BATCH_SCALING, mode, ms(large.medianMillis()), ms(small.medianMillis()), scaling,
+          (double) large.p90Millis() / small.p90Millis(), scaling <= ResultsReport.TARGET_BATCH_SCALING ? "met" : "**missed**");
+    }
+    line(md, "");
+    line(md, "The other targets are in each size's report below.");
+    return md.toString();
+  }
+
+  private static String sizes(List<BenchResults> runs) {
+    List<String> s = new ArrayList<>();
+    runs.forEach(r -> s.add(String.format(Locale.ROOT, "%,d", r.config.initialIssues())));
+    return String.join(" and ", s);
+  }
+
+  private static List<String> modes(List<BenchResults> runs) {
+    List<String> modes = new ArrayList<>();
+    for (BenchResults r : runs) {
+      for (BenchResults.Merge m : r.merges) {
+        if (!modes.contains(m.mode())) {
+          modes.add(m.mode());
+        }
+      }
+    }
+    return modes;
+  }
+
+  private static BenchResults.Merge merge(BenchResults r, String mode) {
+    return r.merges.stream().filter(m -> m.mode().equals(mode)).findFirst().orElse(null);
+  }
+
+  private static BenchResults at(List<BenchResults> runs, long n) {
+    return runs.stream().filter(r -> r.config.initialIssues() == n).findFirst().orElse(null);
+  }
+
+  private static BenchResults.BatchStats fullBatches(BenchResults r, String mode) {
+    BenchResults.Merge m = r == null ? null : merge(r, mode);
+    return m == null || !m.available() || m.fullBatches() == null || m.fullBatches().medianMillis() <= 0 ? null : m.fullBatches();
+  }
+
+  private static String ratio(Long value, Long base) {
+    return value == null || base == null || base <= 0 ? "–" : String.format(Locale.ROOT, "%.2f ×", (double) value / base);
+  }
+
+  private static String ms(long millis) {
+    return String.format(Locale.ROOT, "%,d ms", millis);
+  }
+
+  private static void line(StringBuilder md, String format, Object... args) {
+    md.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
+  }
+}
