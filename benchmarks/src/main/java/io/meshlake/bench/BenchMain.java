@@ -1,6 +1,8 @@
 package io.meshlake.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -114,23 +116,24 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!smoke && sizes.stream().distinct().count() != sizes.size()) {
+      System.err.println("--n lists a size twice: " + sizes);
+      return 2;
+    }
     Path dir = dataDir != null ? dataDir
         : Path.of("bench-data", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     // Before anything logs: the embedded servers log to a file in the run's directory, the console gets progress.
     System.setProperty("bench.log.file", dir.toAbsolutePath().resolve("bench.log").toString());
     System.setProperty("log4j2.configurationFile", "bench-log4j2.xml");
-    List<BenchConfig> configs = new java.util.ArrayList<>();
+    List<BenchConfig> configs = new ArrayList<>();
     try {
       if (smoke) {
         configs.add(BenchConfig.smoke(dir));
       } else {
-        List<Long> distinct = sizes.stream().distinct().sorted().toList();
-        if (distinct.size() != sizes.size()) {
-          throw new IllegalArgumentException("--n lists a size twice: " + sizes);
-        }
-        for (long n : distinct) {
+        List<Long> ascending = sizes.stream().sorted().toList();
+        for (long n : ascending) {
           // One size keeps the data directory itself; several get a subdirectory each.
-          Path runDir = distinct.size() == 1 ? dir : dir.resolve("n-" + n);
+          Path runDir = ascending.size() == 1 ? dir : dir.resolve("n-" + n);
           configs.add(new BenchConfig(n, u, mergeModes, parsePhases(), runDir, produceRate, freshnessSeconds,
               freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap,
               splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes), Duration.ofMinutes(drainTimeoutMinutes),
@@ -142,7 +145,7 @@ public final class BenchMain implements Callable<Integer> {
       return 2;
     }
     String command = ("java -jar benchmarks/target/benchmarks.jar " + String.join(" ", args)).trim();
-    List<BenchResults> runs = new java.util.ArrayList<>();
+    List<BenchResults> runs = new ArrayList<>();
     for (BenchConfig config : configs) {
       if (configs.size() > 1) {
         Progress.say("table size N = %,d (%d of %d)", config.initialIssues(), runs.size() + 1, configs.size());
@@ -154,7 +157,7 @@ public final class BenchMain implements Callable<Integer> {
     String report = runs.size() == 1 ? ResultsReport.markdown(runs.get(0)) : SizeComparison.markdown(runs, command);
     Path markdown = dir.resolve("results.md");
     if (runs.size() > 1) {
-      java.nio.file.Files.writeString(markdown, report);
+      Files.writeString(markdown, report);
     }
     System.out.println();
     System.out.println(report);

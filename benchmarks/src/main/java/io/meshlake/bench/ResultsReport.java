@@ -475,7 +475,7 @@ final class ResultsReport {
     return met ? "met" : "**missed**";
   }
 
-  private static String ms(long millis) {
+  static String ms(long millis) {
     return millis >= 10_000 ? String.format(Locale.ROOT, "%.1f s", millis / 1000.0) : String.format(Locale.ROOT, "%,d ms", millis);
   }
 
@@ -495,7 +495,7 @@ final class ResultsReport {
     return s == null ? "" : s.replace("|", "\\|");
   }
 
-  private static void line(StringBuilder md, String format, Object... args) {
+  static void line(StringBuilder md, String format, Object... args) {
     md.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
   }
 }

@@ -20,17 +20,17 @@ final class SizeComparison {
     List<BenchResults> bySize = bySize(runs);
     StringBuilder md = new StringBuilder();
     boolean ok = bySize.stream().allMatch(BenchResults::ok);
-    line(md, "# meshlake benchmark: standard workload at N = %s", sizes(bySize));
-    line(md, "");
-    line(md, ok ? "**PASSED (0 mismatches at every N)**" : "**FAILED** — see the failing size's report below");
-    line(md, "");
-    line(md, "Command: `%s`", command);
-    line(md, "");
-    line(md, "Each size ran on its own broker, worker and tables (a subdirectory `n-<N>` of the data directory), one after another.");
-    line(md, "");
+    ResultsReport.line(md, "# meshlake benchmark: standard workload at N = %s", sizes(bySize));
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, ok ? "**PASSED (0 mismatches at every N)**" : "**FAILED** — see the failing size's report below");
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, "Command: `%s`", command);
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, "Each size ran on its own broker, worker and tables (a subdirectory `n-<N>` of the data directory), one after another.");
+    ResultsReport.line(md, "");
     md.append(comparison(bySize));
     for (BenchResults r : bySize) {
-      line(md, "");
+      ResultsReport.line(md, "");
       for (String l : ResultsReport.markdown(r).split("\n", -1)) {
         md.append(l.startsWith("#") ? "#" + l : l).append('\n');
       }
@@ -48,51 +48,51 @@ final class SizeComparison {
   static String comparison(List<BenchResults> runs) {
     List<BenchResults> bySize = bySize(runs);
     StringBuilder md = new StringBuilder();
-    line(md, "## Merge batches across table sizes");
-    line(md, "");
-    line(md, "| mode | N | merge events/s | × baseline | 50,000-event batches | median | p90 | median × smallest N's | p90 × smallest N's |");
-    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    ResultsReport.line(md, "## Merge batches across table sizes");
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, "| mode | N | merge events/s | × baseline | 50,000-event batches | median | p90 | median × smallest N's | p90 × smallest N's |");
+    ResultsReport.line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (String mode : modes(bySize)) {
       BenchResults.BatchStats smallest = null;
       for (BenchResults r : bySize) {
         BenchResults.Merge m = merge(r, mode);
         if (m == null || !m.available() || m.throughput() == null) {
-          line(md, "| %s | %,d | – | – | – | – | – | – | – |", mode, r.config.initialIssues());
+          ResultsReport.line(md, "| %s | %,d | – | – | – | – | – | – | – |", mode, r.config.initialIssues());
           continue;
         }
         BenchResults.BatchStats full = m.fullBatches();
         if (smallest == null && full != null) {
           smallest = full;
         }
-        line(md, "| %s | %,d | %,.0f | %s | %s | %s | %s | %s | %s |", mode, r.config.initialIssues(), m.throughput().eventsPerSecond(),
+        ResultsReport.line(md, "| %s | %,d | %,.0f | %s | %s | %s | %s | %s | %s |", mode, r.config.initialIssues(), m.throughput().eventsPerSecond(),
             m.throughput().ratioToBaseline() == null ? "–" : String.format(Locale.ROOT, "%.3f", m.throughput().ratioToBaseline()),
-            full == null ? "0" : Integer.toString(full.count()), full == null ? "–" : ms(full.medianMillis()),
-            full == null ? "–" : ms(full.p90Millis()), ratio(full == null ? null : full.medianMillis(), smallest == null ? null : smallest.medianMillis()),
+            full == null ? "0" : Integer.toString(full.count()), full == null ? "–" : ResultsReport.ms(full.medianMillis()),
+            full == null ? "–" : ResultsReport.ms(full.p90Millis()), ratio(full == null ? null : full.medianMillis(), smallest == null ? null : smallest.medianMillis()),
             ratio(full == null ? null : full.p90Millis(), smallest == null ? null : smallest.p90Millis()));
       }
     }
-    line(md, "");
-    line(md, "## Targets across sizes (issue 7, this machine)");
-    line(md, "");
-    line(md, "| target | this run | verdict |");
-    line(md, "|---|---|---|");
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, "## Targets across sizes (issue 7, this machine)");
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, "| target | this run | verdict |");
+    ResultsReport.line(md, "|---|---|---|");
     BenchResults oneMillion = at(bySize, 1_000_000L);
     BenchResults tenMillion = at(bySize, ResultsReport.TEN_MILLION);
     for (String mode : modes(bySize)) {
       BenchResults.BatchStats small = fullBatches(oneMillion, mode);
       BenchResults.BatchStats large = fullBatches(tenMillion, mode);
       if (small == null || large == null) {
-        line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | needs `--n 1000000,10000000` with full batches at both | – |",
+        ResultsReport.line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | needs `--n 1000000,10000000` with full batches at both | – |",
             ResultsReport.TARGET_BATCH_SCALING, mode);
         continue;
       }
       double scaling = (double) large.medianMillis() / small.medianMillis();
-      line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | median %s at 10M / %s at 1M = %.2f × (p90 %.2f ×) | %s |",
-          ResultsReport.TARGET_BATCH_SCALING, mode, ms(large.medianMillis()), ms(small.medianMillis()), scaling,
+      ResultsReport.line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | median %s at 10M / %s at 1M = %.2f × (p90 %.2f ×) | %s |",
+          ResultsReport.TARGET_BATCH_SCALING, mode, ResultsReport.ms(large.medianMillis()), ResultsReport.ms(small.medianMillis()), scaling,
           (double) large.p90Millis() / small.p90Millis(), scaling <= ResultsReport.TARGET_BATCH_SCALING ? "met" : "**missed**");
     }
-    line(md, "");
-    line(md, "The other targets are in each size's report below.");
+    ResultsReport.line(md, "");
+    ResultsReport.line(md, "The other targets are in each size's report below.");
     return md.toString();
   }
 
@@ -129,13 +129,5 @@ final class SizeComparison {
 
   private static String ratio(Long value, Long base) {
     return value == null || base == null || base <= 0 ? "–" : String.format(Locale.ROOT, "%.2f ×", (double) value / base);
-  }
-
-  private static String ms(long millis) {
-    return String.format(Locale.ROOT, "%,d ms", millis);
-  }
-
-  private static void line(StringBuilder md, String format, Object... args) {
-    md.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
   }
 }

@@ -306,9 +306,7 @@ class MergeOnReadMergeTest {
 
     // 2 ms at 20 µs a row: 100 rows, so one file per round (the one crossing the budget is taken)
     clock.addAndGet(2_000_000);
-    Change one = new Change("w9", "I-9000", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
-    changes.add(one);
-    issues.write(List.of(event(one, offset++)), offset - 1);
+    offset = commitOneNewIssue(issues, changes, "I-9000", offset);
     assertThat(issues.compactionStats().compactions()).isEqualTo(1);
     assertThat(issues.compactionStats().filesCompacted()).isEqualTo(1);
     assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(60);
@@ -316,14 +314,20 @@ class MergeOnReadMergeTest {
 
     // a second later, the other three in one round
     clock.addAndGet(1_000_000_000);
-    Change two = new Change("w9", "I-9001", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
-    changes.add(two);
-    issues.write(List.of(event(two, offset++)), offset - 1);
+    offset = commitOneNewIssue(issues, changes, "I-9001", offset);
     assertThat(issues.compactionStats().compactions()).isEqualTo(2);
     assertThat(issues.compactionStats().filesCompacted()).isEqualTo(4);
     assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(240);
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
     issues.close();
+  }
+
+  /** A commit of one new issue in a workspace of its own, so the compaction round after it has the earlier files to itself. */
+  static long commitOneNewIssue(MergeBatchWriter issues, List<Change> changes, String id, long offset) {
+    Change c = new Change("w9", id, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+    changes.add(c);
+    issues.write(List.of(event(c, offset)), offset);
+    return offset + 1;
   }
 
   @Test
