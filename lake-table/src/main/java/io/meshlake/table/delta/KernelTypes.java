@@ -15,6 +15,7 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.SchemaCache;
 import io.meshlake.table.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,11 @@ public final class KernelTypes {
 
   private KernelTypes() {}
 
+  /** Kernel's types are immutable, so one instance per schema serves every file and commit. */
+  private static final SchemaCache<StructType> STRUCT_TYPES = new SchemaCache<>(schema -> struct(schema.struct()));
+
   public static StructType structType(TableSchema schema) {
-    return struct(schema.struct());
+    return STRUCT_TYPES.get(schema);
   }
 
   static StructType struct(ColumnType.Struct s) {

@@ -67,7 +67,7 @@ public final class DataFileWriter implements AutoCloseable {
       trackedStrings.addAll(lowCardinalityColumns);
     }
     MessageType messageType = ParquetSchemas.messageType(fileSchema);
-    this.shredder = new RowShredder(fileSchema, messageType, trackedStrings, PageCompressor.of(codec));
+    this.shredder = new RowShredder(fileSchema, trackedStrings, PageCompressor.of(codec));
     this.columns = shredder.columns();
     this.output = new CountingOutputFile(store, qualifiedPath);
     this.file = new ParquetFileWriter(output, messageType, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0,

@@ -1,9 +1,11 @@
 package io.meshlake.table.parquet;
 
 import io.meshlake.table.schema.ColumnType;
+import io.meshlake.table.schema.SchemaCache;
 import io.meshlake.table.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -20,7 +22,22 @@ public final class ParquetSchemas {
 
   private ParquetSchemas() {}
 
+  /** parquet-mr's schema types are immutable, so one instance per schema serves every file. */
+  private static final SchemaCache<MessageType> MESSAGE_TYPES = new SchemaCache<>(ParquetSchemas::build);
+  /** The leaf columns of each schema's message type, which parquet-mr recomputes on every call. */
+  private static final SchemaCache<List<ColumnDescriptor>> COLUMNS =
+      new SchemaCache<>(schema -> List.copyOf(messageType(schema).getColumns()));
+
   public static MessageType messageType(TableSchema schema) {
+    return MESSAGE_TYPES.get(schema);
+  }
+
+  /** {@code messageType(schema).getColumns()}, computed once per schema. */
+  static List<ColumnDescriptor> columns(TableSchema schema) {
+    return COLUMNS.get(schema);
+  }
+
+  private static MessageType build(TableSchema schema) {
     List<Type> fields = new ArrayList<>();
     for (ColumnType.Field f : schema.fields()) {
       fields.add(type(f.name(), f.type()));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.schema.MessageType;
 
 /**
  * Splits {@code Object[]} rows of a {@link TableSchema} into their leaf columns with repetition and
@@ -107,8 +106,8 @@ final class RowShredder {
    * @param trackedStrings the string columns (top-level names) whose min/max are kept; other
    *     string and binary columns get no statistics, numbers and booleans always do
    */
-  RowShredder(TableSchema schema, MessageType messageType, Set<String> trackedStrings, PageCompressor compressor) {
-    List<ColumnDescriptor> descriptors = messageType.getColumns();
+  RowShredder(TableSchema schema, Set<String> trackedStrings, PageCompressor compressor) {
+    List<ColumnDescriptor> descriptors = ParquetSchemas.columns(schema);
     int[] next = {0};
     List<ColumnBuffer> all = new ArrayList<>();
     fields = new Node[schema.size()];

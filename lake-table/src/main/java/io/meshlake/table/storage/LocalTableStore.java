@@ -143,11 +143,9 @@ public final class LocalTableStore implements TableStore {
 
       @Override
       public PositionOutputStream create(boolean putIfAbsent) throws IOException {
-        Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         // Buffered: Parquet writes in many small pieces, each otherwise a system call.
-        OutputStream out = new java.io.BufferedOutputStream(
-            Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
+        OutputStream out = new java.io.BufferedOutputStream(createNew(temp), 1 << 16);
         return new PositionOutputStream() {
           private long pos;
 
@@ -189,19 +187,36 @@ public final class LocalTableStore implements TableStore {
     };
   }
 
+  /**
+   * Creates a new file, and its directory only when that is missing: a sink writes into the same
+   * partition directories commit after commit, so creating them first cost a failed mkdir per file.
+   */
+  private static OutputStream createNew(Path file) throws IOException {
+    try {
+      return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException missingDirectory) {
+      Files.createDirectories(file.getParent());
+      return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+  }
+
   /** Makes a fully written temporary file visible under its final name. */
   private static void publish(Path temp, Path target, boolean overwrite) throws IOException {
-    try {
-      if (overwrite) {
+    if (overwrite) {
+      try {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } else {
-        try {
-          Files.createLink(target, temp);
-        } catch (FileAlreadyExistsException e) {
-          throw new FileAlreadyExistsException(target.toString(), null, "already exists (put-if-absent)");
-        }
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
       }
+      return;
+    }
+    try {
+      Files.createLink(target, temp);
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(target.toString(), null, "already exists (put-if-absent)");
     } finally {
+      // The link gave the file its final name; the temporary one goes either way.
       Files.deleteIfExists(temp);
     }
   }
