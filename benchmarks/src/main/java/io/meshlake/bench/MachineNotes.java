@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** What the run ran on: CPU, cores, memory, JDK, OS, the data directory's file system, the load when it started. */
+/**
+ * What the run ran on: CPU, cores, memory, JDK, OS, the data directory's file system and how fast it
+ * creates files, the load when it started.
+ */
 final class MachineNotes {
 
   private MachineNotes() {}
@@ -35,10 +38,11 @@ final class MachineNotes {
   private static String disk(Path dir) {
     try {
       FileStore store = Files.getFileStore(dir);
-      return String.format("%s (%s), %.0f GiB free of %.0f GiB", store.name(), store.type(),
+      String space = String.format("%s (%s), %.0f GiB free of %.0f GiB", store.name(), store.type(),
           store.getUsableSpace() / (double) (1L << 30), store.getTotalSpace() / (double) (1L << 30));
+      return space + "; " + FileCreateProbe.run(dir);
     } catch (IOException e) {
-      return "unknown";
+      return "unknown (" + e.getMessage() + ")";
     }
   }
 }
