@@ -150,9 +150,13 @@ final class ResultsReport {
     line(md, "Events are the change stream's records on `%s` (duplicates included). Raw and merge run from resuming their "
         + "paused connector (its consumer positioned at the first change event) to the first snapshot whose `txn` covers "
         + "the last change event (raw) or its last model record (merge); the streams topology had already processed the "
-        + "change stream into `model.jira_issue`. Flush: %,d records or %,d ms, or idle for %s ms (raw) and %s ms (merge); buffer.heap.fraction %s (a batch cut "
+        + "change stream into `model.jira_issue`. Flush: %s records (raw) and %,d records (merge), or %s bytes of record values, or %,d ms, or idle for %s ms (raw) and %s ms (merge); buffer.heap.fraction %s (a batch cut "
         + "short by the worker's buffer budget counts in \"all batches\", not in the 50,000-event ones).", PipelineHarness.INGRESS,
-        r.config.flushMaxRecords(), r.config.flushIntervalMs(),
+        r.config.sinkSettings().getOrDefault("flush.max.records", SinkConnectors.RAW_FLUSH_MAX_RECORDS),
+        r.config.flushMaxRecords(),
+        r.config.sinkSettings().getOrDefault("flush.max.bytes", String.valueOf(
+            DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.max.bytes").defaultValue)),
+        r.config.flushIntervalMs(),
         r.config.sinkSettings().getOrDefault("flush.idle.ms", SinkConnectors.RAW_FLUSH_IDLE_MS),
         r.config.sinkSettings().getOrDefault("flush.idle.ms", String.valueOf(
             DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.idle.ms").defaultValue)),
