@@ -152,16 +152,25 @@ final class ResultsReport {
         + "the last change event (raw) or its last model record (merge); the streams topology had already processed the "
         + "change stream into `model.jira_issue`. Flush: %s records (raw) and %,d records (merge), or %s bytes of record values, or %,d ms, or idle for %s ms (raw) and %s ms (merge); buffer.heap.fraction %s (a batch cut "
         + "short by the worker's buffer budget counts in \"all batches\", not in the 50,000-event ones).", PipelineHarness.INGRESS,
-        r.config.sinkSettings().getOrDefault("flush.max.records", SinkConnectors.RAW_FLUSH_MAX_RECORDS),
+        grouped(r.config.sinkSettings().getOrDefault("flush.max.records", SinkConnectors.RAW_FLUSH_MAX_RECORDS)),
         r.config.flushMaxRecords(),
-        r.config.sinkSettings().getOrDefault("flush.max.bytes", String.valueOf(
-            DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.max.bytes").defaultValue)),
+        grouped(r.config.sinkSettings().getOrDefault("flush.max.bytes", String.valueOf(
+            DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.max.bytes").defaultValue))),
         r.config.flushIntervalMs(),
         r.config.sinkSettings().getOrDefault("flush.idle.ms", SinkConnectors.RAW_FLUSH_IDLE_MS),
         r.config.sinkSettings().getOrDefault("flush.idle.ms", String.valueOf(
             DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.idle.ms").defaultValue)),
         SinkConnectors.BUFFER_HEAP_FRACTION);
     line(md, "");
+  }
+
+  /** A setting's number with thousands separators, as the report writes its own figures; anything else as given. */
+  static String grouped(String value) {
+    try {
+      return String.format(Locale.ROOT, "%,d", Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return value;
+    }
   }
 
   private static void row(StringBuilder md, String name, BenchResults.Throughput t) {
