@@ -40,9 +40,17 @@ final class MachineNotes {
       FileStore store = Files.getFileStore(dir);
       String space = String.format("%s (%s), %.0f GiB free of %.0f GiB", store.name(), store.type(),
           store.getUsableSpace() / (double) (1L << 30), store.getTotalSpace() / (double) (1L << 30));
-      return space + "; " + FileCreateProbe.run(dir);
+      return space + "; " + fileCreation(dir);
     } catch (IOException e) {
       return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String fileCreation(Path dir) {
+    try {
+      return FileCreateProbe.run(dir).toString();
+    } catch (IOException e) {
+      return "file creation not timed (" + e.getMessage() + ")";
     }
   }
 }
