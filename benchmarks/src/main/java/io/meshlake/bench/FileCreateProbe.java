@@ -56,6 +56,6 @@ final class FileCreateProbe {
       }
     }
     Arrays.sort(nanos);
-    return new Result(nanos[n / 2] / 1000, nanos[(int) Math.ceil(n * 0.9) - 1] / 1000);
+    return new Result(PipelineHarness.nearestRank(nanos, 0.5) / 1000, PipelineHarness.nearestRank(nanos, 0.9) / 1000);
   }
 }

@@ -154,14 +154,17 @@ final class ResultsReport {
         + "short by the worker's buffer budget counts in \"all batches\", not in the 50,000-event ones).", PipelineHarness.INGRESS,
         grouped(r.config.sinkSettings().getOrDefault("flush.max.records", SinkConnectors.RAW_FLUSH_MAX_RECORDS)),
         r.config.flushMaxRecords(),
-        grouped(r.config.sinkSettings().getOrDefault("flush.max.bytes", String.valueOf(
-            DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.max.bytes").defaultValue))),
+        grouped(r.config.sinkSettings().getOrDefault("flush.max.bytes", sinkDefault("flush.max.bytes"))),
         r.config.flushIntervalMs(),
         r.config.sinkSettings().getOrDefault("flush.idle.ms", SinkConnectors.RAW_FLUSH_IDLE_MS),
-        r.config.sinkSettings().getOrDefault("flush.idle.ms", String.valueOf(
-            DeltaSinkConfig.CONFIG_DEF.configKeys().get("flush.idle.ms").defaultValue)),
+        r.config.sinkSettings().getOrDefault("flush.idle.ms", sinkDefault("flush.idle.ms")),
         SinkConnectors.BUFFER_HEAP_FRACTION);
     line(md, "");
+  }
+
+  /** The sink's default of one of its settings, as the connectors get it when the run sets nothing. */
+  private static String sinkDefault(String key) {
+    return String.valueOf(DeltaSinkConfig.CONFIG_DEF.configKeys().get(key).defaultValue);
   }
 
   /** A setting's number with thousands separators, as the report writes its own figures; anything else as given. */
@@ -484,7 +487,7 @@ final class ResultsReport {
     return Character.toLowerCase(xmx.charAt(xmx.length() - 1)) == 'g' ? v << 30 : v << 20;
   }
 
-  private static String verdict(boolean met) {
+  static String verdict(boolean met) {
     return met ? "met" : "**missed**";
   }
 

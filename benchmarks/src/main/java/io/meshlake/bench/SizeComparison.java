@@ -89,7 +89,7 @@ final class SizeComparison {
       double scaling = (double) large.medianMillis() / small.medianMillis();
       ResultsReport.line(md, "| batch time at 10M ≤ %.1f × at 1M (%s) | median %s at 10M / %s at 1M = %.2f × (p90 %.2f ×) | %s |",
           ResultsReport.TARGET_BATCH_SCALING, mode, ResultsReport.ms(large.medianMillis()), ResultsReport.ms(small.medianMillis()), scaling,
-          (double) large.p90Millis() / small.p90Millis(), scaling <= ResultsReport.TARGET_BATCH_SCALING ? "met" : "**missed**");
+          (double) large.p90Millis() / small.p90Millis(), ResultsReport.verdict(scaling <= ResultsReport.TARGET_BATCH_SCALING));
     }
     ResultsReport.line(md, "");
     ResultsReport.line(md, "The other targets are in each size's report below.");
