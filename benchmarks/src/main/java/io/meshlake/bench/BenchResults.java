@@ -14,11 +14,23 @@ final class BenchResults {
       double averageValueBytes, long issuesCreated, long liveIssues, long totalRecords) {}
 
   /** Events over a window, and the ratio to the same run's baseline. */
-  record Throughput(long events, long millis, double eventsPerSecond, Double ratioToBaseline) {}
+  /**
+   * A stage's throughput over {@code millis} from its first record read; {@code resumeMillis} is the time
+   * from resuming its connector to that read (null where nothing was resumed), outside the window.
+   */
+  record Throughput(long events, long millis, double eventsPerSecond, Double ratioToBaseline, Long resumeMillis) {
 
-  /** Batch times of a connector in a window. */
-  record BatchStats(int count, long minMillis, long medianMillis, long p90Millis, long maxMillis, double meanEvents,
-      SinkCommitLog.Parts medianParts) {}
+    Throughput(long events, long millis, double eventsPerSecond, Double ratioToBaseline) {
+      this(events, millis, eventsPerSecond, ratioToBaseline, null);
+    }
+  }
+
+  /**
+   * Batch times of a connector in a window. {@code mergeMedianMillis}: the median over the batches of plan +
+   * log, the batch's own merge without the self-compaction after it (null for batches without parts).
+   */
+  record BatchStats(int count, long minMillis, long medianMillis, long p90Millis, long maxMillis, double meanMillis, double meanEvents,
+      SinkCommitLog.Parts medianParts, Long mergeMedianMillis) {}
 
   /**
    * The initial load: producing it, the streams topology catching up (from the first insert produced),

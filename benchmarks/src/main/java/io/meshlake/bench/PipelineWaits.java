@@ -16,6 +16,8 @@ final class PipelineWaits {
 
   private static final long POLL_MILLIS = 200;
   private static final long HEALTH_EVERY_MILLIS = 5_000;
+  /** Short: the poll's interval bounds how early the throughput windows open. */
+  private static final long FIRST_READ_POLL_MILLIS = 5;
 
   private final TopicOffsets offsets;
   private final StreamsTopologyApp streams;
@@ -105,6 +107,34 @@ final class PipelineWaits {
         return -1;
       }
       ConnectWorker.sleep(POLL_MILLIS);
+    }
+  }
+
+  /**
+   * Waits until the connector's tasks have read a record beyond {@code readBefore}, Connect's read
+   * counter as it stood at {@code readBeforeAt} (epoch millis). Returns the epoch millis of the last
+   * reading that still showed none: at or before the first record was read, so a window opened there
+   * is never shortened by the polling.
+   */
+  long awaitFirstRead(String phase, SinkMetricsProbe probe, String connector, long readBefore, long readBeforeAt) {
+    long until = System.nanoTime() + timeout.toNanos();
+    long nextHealth = System.currentTimeMillis() + HEALTH_EVERY_MILLIS;
+    long lastNone = readBeforeAt;
+    while (true) {
+      long readingAt = System.currentTimeMillis();
+      if (probe.recordsRead(connector) > readBefore) {
+        return lastNone;
+      }
+      lastNone = readingAt;
+      if (readingAt > nextHealth) {
+        worker.checkAlive();
+        connectors.checkHealthy(connector);
+        nextHealth = readingAt + HEALTH_EVERY_MILLIS;
+      }
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException(phase + ": " + connector + " read nothing within " + timeout + " of being resumed");
+      }
+      ConnectWorker.sleep(FIRST_READ_POLL_MILLIS);
     }
   }
 

@@ -148,7 +148,16 @@ final class SinkConnectors {
   }
 
   void resume(String name) {
+    requestResume(name);
+    awaitRunning(name);
+  }
+
+  /** Asks the worker to resume the connector; its tasks may not be running yet. */
+  void requestResume(String name) {
     expectAccepted(worker.put("/connectors/" + name + "/resume", null), "resuming " + name);
+  }
+
+  void awaitRunning(String name) {
     awaitState(name, "RUNNING", Duration.ofMinutes(2));
   }
 

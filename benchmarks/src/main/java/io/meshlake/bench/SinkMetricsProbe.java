@@ -63,6 +63,33 @@ final class SinkMetricsProbe implements AutoCloseable {
     }
   }
 
+  /**
+   * Records the connector's tasks have read from Kafka so far: Connect's own {@code sink-record-read-total}
+   * of each task ({@code kafka.connect:type=sink-task-metrics}), summed; refused when no task registered it.
+   */
+  long recordsRead(String connectorName) {
+    try {
+      MBeanServerConnection server = connection();
+      long sum = 0;
+      // Kafka's JMX reporter quotes a tag value only when it holds other characters than these.
+      String tag = connectorName.matches("[\\w-%. \t]*") ? connectorName : ObjectName.quote(connectorName);
+      Set<ObjectName> tasks = server.queryNames(new ObjectName("kafka.connect:type=sink-task-metrics,connector=" + tag + ",*"), null);
+      if (tasks.isEmpty()) {
+        // A deployed connector's tasks register these when they start: waiting on nothing would never end.
+        throw new IllegalStateException("the worker has no sink-task-metrics for connector " + connectorName);
+      }
+      for (ObjectName name : tasks) {
+        sum += Math.round(((Number) server.getAttribute(name, "sink-record-read-total")).doubleValue());
+      }
+      return sum;
+    } catch (IOException e) {
+      close();
+      throw new IllegalStateException("could not read Connect's task metrics on port " + port + ": " + e, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not read Connect's task metrics of " + connectorName + ": " + e, e);
+    }
+  }
+
   private MBeanServerConnection connection() throws IOException {
     if (connector == null) {
       connector = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"));
