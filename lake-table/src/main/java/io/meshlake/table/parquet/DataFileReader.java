@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter.RecordFilter;
+import org.apache.parquet.filter.UnboundRecordFilter;
+import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.io.InputFile;
@@ -36,46 +40,65 @@ public final class DataFileReader {
 
   /** Reads rows with their positions, skipping those in {@code deleted} (null for none). */
   public static void readPositions(InputFile file, TableSchema schema, RoaringBitmap deleted, PositionedRows rows) throws IOException {
-    try (ParquetReader<Object[]> reader = new Builder(file, schema).build()) {
-      Object[] row;
-      long position = 0;
-      while ((row = reader.read()) != null) {
-        if (deleted == null || position > Integer.MAX_VALUE || !deleted.contains((int) position)) {
-          rows.accept(position, row);
-        }
-        position++;
+    try (Cursor cursor = open(file, schema, deleted)) {
+      while (cursor.next()) {
+        rows.accept(cursor.position(), cursor.row());
       }
+    }
+  }
+
+  /**
+   * Counts row positions as the record reader reaches them and refuses the deleted ones, so that
+   * their values are skipped instead of assembled into rows (self-compaction reads files that are
+   * half deleted). The reader asks once per row, in file order, across row groups: no row group is
+   * ever skipped, as only predicate filters drop row groups.
+   */
+  private static final class LiveRows implements UnboundRecordFilter, RecordFilter {
+    private final RoaringBitmap deleted;
+    private long next;
+    private long lastLive = -1;
+
+    LiveRows(RoaringBitmap deleted) {
+      this.deleted = deleted;
+    }
+
+    @Override
+    public RecordFilter bind(Iterable<ColumnReader> readers) {
+      return this;
+    }
+
+    @Override
+    public boolean isMatch() {
+      long position = next++;
+      if (position > Integer.MAX_VALUE || !deleted.contains((int) position)) {
+        lastLive = position;
+        return true;
+      }
+      return false;
     }
   }
 
   /** A pull-based view of a file's rows (skipping deleted positions), for merging sorted files. */
   public static final class Cursor implements AutoCloseable {
     private final ParquetReader<Object[]> reader;
-    private final TableSchema schema;
-    private final RoaringBitmap deleted;
+    private final LiveRows live;
     private long nextPosition;
     private long position = -1;
     private Object[] row;
 
-    private Cursor(ParquetReader<Object[]> reader, TableSchema schema, RoaringBitmap deleted) {
+    private Cursor(ParquetReader<Object[]> reader, LiveRows live) {
       this.reader = reader;
-      this.schema = schema;
-      this.deleted = deleted;
+      this.live = live;
     }
 
     /** Advances to the next live row; false at the end. */
     public boolean next() throws IOException {
-      Object[] next;
-      while ((next = reader.read()) != null) {
-        long p = nextPosition++;
-        if (deleted == null || p > Integer.MAX_VALUE || !deleted.contains((int) p)) {
-          position = p;
-          row = next;
-          return true;
-        }
+      row = reader.read();
+      if (row == null) {
+        return false;
       }
-      row = null;
-      return false;
+      position = live == null ? nextPosition++ : live.lastLive;
+      return true;
     }
 
     public long position() {
@@ -93,7 +116,12 @@ public final class DataFileReader {
   }
 
   public static Cursor open(InputFile file, TableSchema schema, RoaringBitmap deleted) throws IOException {
-    return new Cursor(new Builder(file, schema).build(), schema, deleted);
+    Builder builder = new Builder(file, schema);
+    if (deleted == null || deleted.isEmpty()) {
+      return new Cursor(builder.build(), null);
+    }
+    LiveRows live = new LiveRows(deleted);
+    return new Cursor(builder.withFilter(FilterCompat.get(live)).build(), live);
   }
 
   public static List<Object[]> readAll(InputFile file, TableSchema schema) throws IOException {

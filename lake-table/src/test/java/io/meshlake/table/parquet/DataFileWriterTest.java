@@ -23,6 +23,7 @@ import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
 
 class DataFileWriterTest {
 
@@ -145,6 +146,74 @@ class DataFileWriterTest {
       // Pages are cut at ~256 KiB: the description column of a 1 MiB row group spans several.
       assertThat(reader.readOffsetIndex(column(footer.getBlocks().get(0), "description")).getPageCount()).isGreaterThan(1);
     }
+  }
+
+  /**
+   * Deleted positions are skipped without assembling their rows: the live rows and their positions are
+   * those of the whole file minus the deleted ones, across row groups and nested, repeated and null
+   * values, with deletions at the file's and the row groups' first and last rows and in runs.
+   */
+  @Test
+  void deletedRowsAreSkippedAndLiveRowsKeepTheirPositionsAcrossRowGroups() throws Exception {
+    Random random = new Random(7);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      rows.add(row(random, i));
+    }
+    LocalTableStore store = new LocalTableStore(dir);
+    DataFileWriter writer = new DataFileWriter(store, "t", "dv.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY, 1 << 20);
+    for (Object[] row : rows) {
+      writer.write(row);
+    }
+    writer.close();
+    RoaringBitmap deleted = new RoaringBitmap();
+    try (ParquetFileReader reader = ParquetFileReader.open(store.parquetInput(writer.qualifiedPath()))) {
+      assertThat(reader.getFooter().getBlocks()).hasSizeGreaterThan(2);
+      long first = 0;
+      for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        deleted.add((int) first);
+        deleted.add((int) (first + block.getRowCount() - 1));
+        first += block.getRowCount();
+      }
+    }
+    deleted.add(100L, 1_100L);
+    for (int i = 0; i < rows.size(); i += 3) {
+      deleted.add(i);
+    }
+
+    List<Long> positions = new ArrayList<>();
+    List<String> live = new ArrayList<>();
+    DataFileReader.readPositions(store.parquetInput(writer.qualifiedPath()), SCHEMA, deleted, (position, row) -> {
+      positions.add(position);
+      live.add(Arrays.deepToString(normalize(row)));
+    });
+    List<Long> expectedPositions = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (!deleted.contains(i)) {
+        expectedPositions.add((long) i);
+        expected.add(Arrays.deepToString(normalize(rows.get(i))));
+      }
+    }
+    assertThat(positions).isEqualTo(expectedPositions);
+    assertThat(live).isEqualTo(expected);
+
+    // The cursor (self-compaction's reader) and a projection of two columns agree.
+    TableSchema keys = new TableSchema(List.of(SCHEMA.fields().get(0), SCHEMA.fields().get(1)));
+    try (DataFileReader.Cursor cursor = DataFileReader.open(store.parquetInput(writer.qualifiedPath()), keys, deleted)) {
+      for (long position : expectedPositions) {
+        assertThat(cursor.next()).isTrue();
+        assertThat(cursor.position()).isEqualTo(position);
+        assertThat(cursor.row()[0]).isEqualTo(rows.get((int) position)[0]);
+      }
+      assertThat(cursor.next()).isFalse();
+    }
+    RoaringBitmap all = new RoaringBitmap();
+    all.add(0L, (long) rows.size());
+    assertThat(DataFileReader.readAll(store.parquetInput(writer.qualifiedPath()), SCHEMA)).hasSize(rows.size());
+    List<Object[]> none = new ArrayList<>();
+    DataFileReader.read(store.parquetInput(writer.qualifiedPath()), SCHEMA, all, none::add);
+    assertThat(none).as("every row deleted").isEmpty();
   }
 
   /** A raw table hands its entity's strings over as the UTF-8 bytes they arrived as: the same file, the same statistics. */
