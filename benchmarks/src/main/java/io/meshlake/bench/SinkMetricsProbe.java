@@ -3,11 +3,13 @@ package io.meshlake.bench;
 import java.io.IOException;
 import java.util.Set;
 import javax.management.AttributeNotFoundException;
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import org.apache.kafka.common.utils.Sanitizer;
 
 /**
  * The sink's own counters, read over JMX from the worker JVM: the beans
@@ -71,9 +73,9 @@ final class SinkMetricsProbe implements AutoCloseable {
     try {
       MBeanServerConnection server = connection();
       long sum = 0;
-      // Kafka's JMX reporter quotes a tag value only when it holds other characters than these.
-      String tag = connectorName.matches("[\\w-%. \t]*") ? connectorName : ObjectName.quote(connectorName);
-      Set<ObjectName> tasks = server.queryNames(new ObjectName("kafka.connect:type=sink-task-metrics,connector=" + tag + ",*"), null);
+      // Quoted or not, as Kafka's JMX reporter names the bean.
+      Set<ObjectName> tasks = server.queryNames(new ObjectName("kafka.connect:type=sink-task-metrics,connector="
+          + Sanitizer.jmxSanitize(connectorName) + ",*"), null);
       if (tasks.isEmpty()) {
         // A deployed connector's tasks register these when they start: waiting on nothing would never end.
         throw new IllegalStateException("the worker has no sink-task-metrics for connector " + connectorName);
@@ -85,7 +87,7 @@ final class SinkMetricsProbe implements AutoCloseable {
     } catch (IOException e) {
       close();
       throw new IllegalStateException("could not read Connect's task metrics on port " + port + ": " + e, e);
-    } catch (Exception e) {
+    } catch (JMException e) {
       throw new IllegalStateException("could not read Connect's task metrics of " + connectorName + ": " + e, e);
     }
   }
