@@ -45,6 +45,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String COMPACTION_SMALL_FILE_BYTES = "compaction.small.file.bytes";
   public static final String COMPACTION_MAX_BYTES = "compaction.max.bytes";
   public static final String COMPACTION_MAX_TIME_SHARE = "compaction.max.time.share";
+  public static final String COMPACTION_IN_BACKGROUND = "compaction.in.background";
   public static final String OFFLOAD_S3_BUCKET = "offload.s3.bucket";
 
   /** How Merge and MergeExploded tables absorb a batch. */
@@ -123,14 +124,20 @@ public final class DeltaSinkConfig extends AbstractConfig {
       .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
           "merge_on_read: files below this size count as small.")
       .define(COMPACTION_MAX_BYTES, Type.LONG, 32L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
-          "merge_on_read: at most this many bytes of files rewritten per compaction round (one round follows each flush). It"
-              + " bounds the pause a flush's compaction adds; a round of 32 MiB (~100,000 rows) keeps up with the rewrites"
+          "merge_on_read: at most this many bytes of files rewritten per compaction round (at most one round per flush). It"
+              + " bounds a round's copying (inline, the pause a flush waits for it); a round of 32 MiB (~100,000 rows) keeps up with the rewrites"
               + " 50,000-event batches cause (one to two rows per event) while a burst of due files is spread over several flushes.")
       .define(COMPACTION_MAX_TIME_SHARE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.05, 0.95), Importance.LOW,
           "merge_on_read: the largest share of a task's time self-compaction takes while files are due. A round is planned"
               + " to last at most share / (1 - share) times the time since the previous round ended, at the task's measured"
-              + " cost per row; records arriving meanwhile wait, so at the default (0.5) a partition flushed every second"
-              + " waits about a second for compaction at most, and a burst of due files is spread over the next flushes.")
+              + " cost per row, so a burst of due files is spread over the next flushes. Inline, records arriving meanwhile"
+              + " wait: at the default (0.5) a partition flushed every second waits about a second for compaction at most;"
+              + " in the background the round takes that share of a core.")
+      .define(COMPACTION_IN_BACKGROUND, Type.BOOLEAN, true, Importance.LOW,
+          "merge_on_read: a compaction round reads and writes on a thread of the task's own while the task goes on"
+              + " taking records; the next flush commits it (rows a batch replaced meanwhile are marked deleted in the"
+              + " round's files). false: the round runs on the task thread right after the flush that made files due,"
+              + " and the flush waits for it.")
       .define(OFFLOAD_S3_BUCKET, Type.STRING, "", Importance.MEDIUM,
           "The bucket where publishers offload large payloads (s3:// pointers), if any; read with the s3.* settings.");
 
@@ -257,6 +264,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public long compactionMaxBytes() {
     return getLong(COMPACTION_MAX_BYTES);
+  }
+
+  public boolean compactionInBackground() {
+    return getBoolean(COMPACTION_IN_BACKGROUND);
   }
 
   public double compactionMaxTimeShare() {

@@ -165,9 +165,11 @@ public class DeltaSinkTask extends SinkTask {
 
   private MergeStrategy mergeStrategy() {
     if (config.mergeMode() == DeltaSinkConfig.MergeMode.MERGE_ON_READ) {
-      return new MergeOnReadMerge(config.keyLocatorDir(), new MergeOnReadMerge.CompactionPolicy(
-          config.compactionDeletedFraction(), config.compactionSmallFiles(), config.compactionSmallFileBytes(),
-          config.compactionMaxBytes()), new CompactionPacer(config.compactionMaxTimeShare(), System::nanoTime));
+      MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(config.compactionDeletedFraction(),
+          config.compactionSmallFiles(), config.compactionSmallFileBytes(), config.compactionMaxBytes());
+      CompactionPacer pacer = new CompactionPacer(config.compactionMaxTimeShare(), System::nanoTime);
+      return config.compactionInBackground() ? MergeOnReadMerge.inBackground(config.keyLocatorDir(), policy, pacer)
+          : new MergeOnReadMerge(config.keyLocatorDir(), policy, pacer);
     }
     return new CopyOnWriteMerge();
   }
@@ -287,18 +289,21 @@ public class DeltaSinkTask extends SinkTask {
       long compactedFiles = 0;
       long purged = 0;
       long compactedRows = 0;
+      long failed = 0;
       for (PartitionBuffer b : buffers.values()) {
         if (b.writer() instanceof MergeBatchWriter m) {
           rounds += m.compactionStats().compactions();
           compactedFiles += m.compactionStats().filesCompacted();
           purged += m.compactionStats().deletedRowsPurged();
           compactedRows += m.compactionStats().rowsRewritten();
+          failed += m.compactionStats().failedRounds();
         }
       }
       metrics.compactions.set(rounds);
       metrics.filesCompacted.set(compactedFiles);
       metrics.deletedRowsPurged.set(purged);
       metrics.rowsCompacted.set(compactedRows);
+      metrics.failedCompactions.set(failed);
     }
     if (buffer.writer() instanceof MergeBatchWriter merge) {
       var times = merge.lastTimes();

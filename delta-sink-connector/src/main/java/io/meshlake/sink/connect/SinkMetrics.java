@@ -26,6 +26,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   final AtomicLong staleChanges = new AtomicLong();
   final AtomicLong compactions = new AtomicLong();
   final AtomicLong filesCompacted = new AtomicLong();
+  final AtomicLong failedCompactions = new AtomicLong();
   final AtomicLong deletedRowsPurged = new AtomicLong();
   final AtomicLong rowsCompacted = new AtomicLong();
   final AtomicLong lastCommitMillis = new AtomicLong();
@@ -100,6 +101,11 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getCompactions() {
     return compactions.get();
+  }
+
+  @Override
+  public long getFailedCompactions() {
+    return failedCompactions.get();
   }
 
   @Override

@@ -29,6 +29,9 @@ public interface SinkMetricsMBean {
 
   long getFilesCompacted();
 
+  /** merge_on_read: self-compaction rounds that failed (the table unchanged; logged at ERROR, tried again later). */
+  long getFailedCompactions();
+
   long getDeletedRowsPurged();
 
   /** merge_on_read: live rows self-compaction wrote again (its share of the rows rewritten per event). */

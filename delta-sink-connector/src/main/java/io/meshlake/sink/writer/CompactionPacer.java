@@ -3,8 +3,9 @@ package io.meshlake.sink.writer;
 import java.util.function.LongSupplier;
 
 /**
- * How many rows a merge-on-read self-compaction round may read. Compaction runs on the task thread
- * after a commit, so records arriving meanwhile wait for it: a round is planned to last at most
+ * How many rows a merge-on-read self-compaction round may read. Inline, compaction runs on the task
+ * thread after a commit, so records arriving meanwhile wait for it; in the background it takes the
+ * CPU they need on a small machine. Either way a round is planned to last at most
  * {@code share / (1 - share)} times the time since the previous round ended, at the cost per row the
  * task measured over its own rounds. A partition flushed every second then waits about a second for
  * compaction at most (share 0.5), and a burst of due files is spread over the next flushes; while
@@ -73,7 +74,14 @@ public final class CompactionPacer {
 
   /** A round that began at {@code startedNanos} read {@code rowsRead} rows and has committed. */
   public void roundDone(long startedNanos, long rowsRead) {
-    long ended = nanoClock.getAsLong();
+    roundDone(startedNanos, nanoClock.getAsLong(), rowsRead);
+  }
+
+  /**
+   * A round that worked from {@code startedNanos} to {@code ended} (e.g. on a thread of its own, its
+   * commit waiting for the next flush) read {@code rowsRead} rows and has committed.
+   */
+  public void roundDone(long startedNanos, long ended, long rowsRead) {
     if (rowsRead >= MIN_ROWS_TO_ESTIMATE && ended > startedNanos) {
       nanosPerRow = (nanosPerRow + (double) (ended - startedNanos) / rowsRead) / 2;
     }

@@ -30,7 +30,7 @@ public final class MergeBatchWriter implements BatchWriter {
   /**
    * Where the last commit's time went: planning it (closing the batch's files, locating and marking
    * replaced rows, writing deletion vectors), writing it to the Delta log (checkpoints are written in
-   * the background), and the self-compaction that followed it.
+   * the background), and and the self-compaction it carried (committing a round finished in the background, or running one inline).
    */
   public record CommitTimes(long planMillis, long logMillis, long compactionMillis) {}
 
@@ -107,8 +107,13 @@ public final class MergeBatchWriter implements BatchWriter {
       strategy.discard(); // after a commit attempt, only what is still in memory
     }
     long committed = System.nanoTime();
-    // Self-compaction runs between flushes, by the owner, on its own files: no other writer needed.
-    if (strategy.maintenanceDue()) {
+    // Self-compaction is the owner's, on its own files: no other writer needed. A round that finished
+    // in the background since the last flush is committed now, while no batch is open; the next starts.
+    if (strategy.maintenanceReady()) {
+      table.commitMaintenance(t -> strategy.maintenance(t, layout));
+    }
+    strategy.scheduleMaintenance(table, layout);
+    if (strategy.maintenanceReady()) { // compacting inline: the round just ran
       table.commitMaintenance(t -> strategy.maintenance(t, layout));
     }
     lastTimes = new CommitTimes(planNanos[0] / 1_000_000, (committed - started - planNanos[0]) / 1_000_000,

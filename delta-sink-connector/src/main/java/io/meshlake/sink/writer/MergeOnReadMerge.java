@@ -18,6 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +59,16 @@ public final class MergeOnReadMerge implements MergeStrategy {
   private long filesCompacted;
   private long rowsCompacted;
   private long deletedPurged;
+  private long failedRounds;
+  /** The partition's appId, for logs from outside a call that has its table. */
+  private String ownerName = "(not opened)";
   private final CompactionPacer pacer;
+  private final Executor compactor;
+  /** The compactor this strategy created and so stops at close (none when it was given one). */
+  private ExecutorService ownedCompactor;
+  private static final AtomicInteger COMPACTION_THREADS = new AtomicInteger();
+  /** The round under way or finished and not yet committed (at most one). */
+  private Round round;
 
   /** A live data file this partition owns, with the rows its deletion vector marks. */
   private static final class OwnedFile {
@@ -79,19 +95,45 @@ public final class MergeOnReadMerge implements MergeStrategy {
     }
   }
 
-  /** Compacts every due file each round, up to the policy's byte bound (no pacing). */
+  /** Compacts every due file each round, up to the policy's byte bound (no pacing), inline after each commit. */
   public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy) {
     this(locatorDirectory, policy, CompactionPacer.unpaced());
   }
 
+  /** Compacts inline: a round runs on the task thread right after the commit that made it due. */
   public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy, CompactionPacer pacer) {
+    this(locatorDirectory, policy, pacer, Runnable::run);
+  }
+
+  /**
+   * @param compactor where a round's reading and writing runs: {@code Runnable::run} for inline, or
+   *     {@link #inBackground()} for a thread of the strategy's own (its commit is always the task's)
+   */
+  public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy, CompactionPacer pacer, Executor compactor) {
     this.locatorDirectory = locatorDirectory;
     this.policy = policy;
     this.pacer = pacer;
+    this.compactor = compactor;
+  }
+
+  /**
+   * A strategy whose rounds read and write on a thread of their own, so a batch waits only for a
+   * round's commit, not its copying; the thread is stopped by {@link #close()}.
+   */
+  public static MergeOnReadMerge inBackground(Path locatorDirectory, CompactionPolicy policy, CompactionPacer pacer) {
+    ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "meshlake-compaction-" + COMPACTION_THREADS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    MergeOnReadMerge strategy = new MergeOnReadMerge(locatorDirectory, policy, pacer, thread);
+    strategy.ownedCompactor = thread;
+    return strategy;
   }
 
   @Override
   public void open(OwnedTable table, MergeLayout layout) {
+    ownerName = table.appId();
     long started = System.nanoTime();
     long rows = 0;
     List<TableFile> owned = new ArrayList<>();
@@ -176,8 +218,12 @@ public final class MergeOnReadMerge implements MergeStrategy {
     locator.put(ari, new KeyLocator.Location(file.id, first, count, generation, version));
   }
 
-  /** Where an entity's rows went in a compaction: the file by its index among the round's new files. */
-  private record Placed(KeyLocator.Key key, String workspace, int fileIndex, int position, int count, long generation, long version) {}
+  /**
+   * Where an entity's rows went in a compaction: from their position in a source file (by its id) to
+   * a position in a new file (by its index among the round's new files).
+   */
+  private record Placed(KeyLocator.Key key, int sourceId, int sourcePosition, int fileIndex, int position, int count,
+      long generation, long version) {}
 
   /**
    * The newest change of an entity in the open batch: its rows in the batch's files ({@code count}
@@ -421,8 +467,39 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   @Override
-  public boolean maintenanceDue() {
-    return !compactionCandidates().isEmpty();
+  public void scheduleMaintenance(OwnedTable table, MergeLayout layout) {
+    if (round != null) {
+      return;
+    }
+    Map<String, List<OwnedFile>> chosen = compactionCandidates();
+    if (chosen.isEmpty()) {
+      return;
+    }
+    Map<String, List<Source>> sources = new LinkedHashMap<>();
+    chosen.forEach((ws, list) -> list.forEach(f -> sources.computeIfAbsent(ws, w -> new ArrayList<>())
+        .add(new Source(f.id, f.file, f.deleted.clone()))));
+    Round next = new Round(sources, pacer.rowBudget());
+    round = next;
+    next.done = CompletableFuture.runAsync(() -> next.run(table, layout), compactor);
+  }
+
+  @Override
+  public boolean maintenanceReady() {
+    if (round == null || !round.done.isDone()) {
+      return false;
+    }
+    if (round.done.isCompletedExceptionally()) {
+      // The table is as it was: the round only wrote files nobody refers to. It is retried after a later flush.
+      Round failed = round;
+      round = null;
+      failedRounds++;
+      Throwable cause = failed.done.handle((ok, e) -> e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e).join();
+      LOG.error("self-compaction of {} files of {} failed; the table is unchanged and a later flush tries again", failed.fileCount(),
+          ownerName, cause);
+      failed.abort();
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -495,87 +572,210 @@ public final class MergeOnReadMerge implements MergeStrategy {
     return tier;
   }
 
+  /** A file a round rewrites, as it was when the round began. */
+  private record Source(int id, TableFile file, RoaringBitmap deleted) {}
+
   /**
-   * Rewrites the chosen files' live rows, merged by resource ARI an entity at a time, into new files
-   * (dataChange=false: no row changes), and points the locator at their new places.
+   * A compaction round: the chosen files' live rows, merged by resource ARI an entity at a time, are
+   * written into new files. It reads only immutable files and its own copies of their deletion
+   * vectors, and touches no state of the strategy, so it may run while the task goes on staging.
+   */
+  private final class Round {
+    final Map<String, List<Source>> sources;
+    final long budgetRows;
+    final long rowsRead;
+    final List<DataFiles> outputs = new ArrayList<>();
+    final List<NewFile> adds = new ArrayList<>();
+    final List<Placed> placed = new ArrayList<>();
+    volatile boolean cancelled;
+    /** Taken by the round as it starts, or by close() before it does (then it never runs). */
+    final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    boolean commitAttempted;
+    long rows;
+    long purged;
+    long startedNanos;
+    long endedNanos;
+    CompletableFuture<Void> done;
+
+    Round(Map<String, List<Source>> sources, long budgetRows) {
+      this.sources = sources;
+      this.budgetRows = budgetRows;
+      long read = 0;
+      for (List<Source> ws : sources.values()) {
+        for (Source f : ws) {
+          read += Math.max(0, f.file().numRecords());
+        }
+      }
+      this.rowsRead = read;
+    }
+
+    int fileCount() {
+      return sources.values().stream().mapToInt(List::size).sum();
+    }
+
+    void run(OwnedTable table, MergeLayout layout) {
+      if (!claimed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        copy(table, layout);
+      } finally {
+        finished.countDown();
+      }
+    }
+
+    private void copy(OwnedTable table, MergeLayout layout) {
+      startedNanos = pacer.now();
+      TableSchema schema = layout.table().fileSchema();
+      for (Map.Entry<String, List<Source>> ws : sources.entrySet()) {
+        int fileBase = adds.size();
+        DataFiles out = new DataFiles(table.table(), layout.table(), ws.getKey(), layout.kafkaPartition(), table.ownerTags(),
+            layout.settings());
+        outputs.add(out);
+        PriorityQueue<DataFileReader.Cursor> heads = new PriorityQueue<>(Comparator.comparing(c -> layout.ariOf(c.row())));
+        Map<DataFileReader.Cursor, Integer> sourceOf = new HashMap<>();
+        List<DataFileReader.Cursor> cursors = new ArrayList<>();
+        try {
+          for (Source f : ws.getValue()) {
+            DataFileReader.Cursor cursor = DataFileReader.open(
+                table.table().store().parquetInput(table.table().path() + "/" + f.file().path()), schema, f.deleted());
+            cursors.add(cursor);
+            sourceOf.put(cursor, f.id());
+            if (cursor.next()) {
+              heads.add(cursor);
+            }
+            purged += f.deleted().getLongCardinality();
+          }
+          // One entity's rows at a time: they are contiguous in their file, while files written as
+          // changes arrived are not sorted, so a row-by-row merge could interleave two entities.
+          while (!heads.isEmpty()) {
+            if (cancelled) {
+              throw new IllegalStateException("the partition was closed");
+            }
+            DataFileReader.Cursor cursor = heads.poll();
+            Object[] first = cursor.row();
+            String ari = layout.ariOf(first);
+            int sourcePosition = (int) cursor.position();
+            int file = fileBase + out.fileIndex();
+            int start = out.nextPosition();
+            long version = layout.versionOf(first);
+            long generation = layout.generationOf(first);
+            int count = 0;
+            boolean more;
+            do {
+              out.writeFileRow(cursor.row());
+              count++;
+              rows++;
+              more = cursor.next();
+            } while (more && ari.equals(layout.ariOf(cursor.row())));
+            out.endGroup();
+            placed.add(new Placed(KeyLocator.key(ari), sourceOf.get(cursor), sourcePosition, file, start, count, generation, version));
+            if (more) {
+              heads.add(cursor);
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not compact files of " + table.table().path(), e);
+        } finally {
+          for (DataFileReader.Cursor c : cursors) {
+            try {
+              c.close();
+            } catch (IOException ignored) {
+              // closing a reader we are done with
+            }
+          }
+        }
+        adds.addAll(out.finish());
+      }
+      endedNanos = pacer.now();
+    }
+
+    /** Deletes the round's files, unless a commit was attempted with them (it may have reached the log). */
+    void abort() {
+      if (!commitAttempted) {
+        outputs.forEach(DataFiles::abort);
+      }
+    }
+  }
+
+  /**
+   * Plans the commit of the finished round against the files as they are now. A batch committed
+   * while the round ran may have replaced entities the round copied (their source rows are now in a
+   * deletion vector, or the source file is gone): their copies are marked deleted in the new files,
+   * and the locator keeps pointing at the batch's rows. The sources are removed as they are now
+   * (with their grown vectors); a source already removed by a batch is not removed again.
    */
   @Override
   public Plan maintenance(OwnedTable table, MergeLayout layout) {
-    long started = pacer.now();
-    long budgetRows = pacer.rowBudget();
-    Map<String, List<OwnedFile>> chosen = compactionCandidates();
-    long rowsRead = 0;
-    for (List<OwnedFile> ws : chosen.values()) {
-      for (OwnedFile f : ws) {
-        rowsRead += Math.max(0, f.file.numRecords());
+    Round done = round;
+    if (done == null || !done.done.isDone() || done.done.isCompletedExceptionally()) {
+      throw new IllegalStateException("no finished compaction round of " + table.appId() + " to commit");
+    }
+    done.commitAttempted = true;
+    List<TableFile> removes = new ArrayList<>();
+    Map<Integer, RoaringBitmap> deletedSince = new HashMap<>();
+    for (List<Source> ws : done.sources.values()) {
+      for (Source source : ws) {
+        OwnedFile now = byId.get(source.id());
+        if (now == null) {
+          deletedSince.put(source.id(), null); // every row replaced: the batch removed the file
+          continue;
+        }
+        removes.add(now.file);
+        RoaringBitmap since = RoaringBitmap.andNot(now.deleted, source.deleted());
+        if (!since.isEmpty()) {
+          deletedSince.put(source.id(), since);
+        }
       }
     }
-    long rowsReadFinal = rowsRead;
+    List<RoaringBitmap> stale = new ArrayList<>();
+    done.adds.forEach(f -> stale.add(new RoaringBitmap()));
+    List<Placed> live = new ArrayList<>();
+    for (Placed p : done.placed) {
+      boolean replaced = deletedSince.containsKey(p.sourceId()) && (deletedSince.get(p.sourceId()) == null
+          || deletedSince.get(p.sourceId()).rangeCardinality(p.sourcePosition(), (long) p.sourcePosition() + p.count()) > 0);
+      if (replaced) {
+        stale.get(p.fileIndex()).add((long) p.position(), (long) p.position() + p.count());
+      } else {
+        live.add(p);
+      }
+    }
+    // New files: all live (as written), some rows replaced meanwhile (added with a vector), or none live (not added).
     List<NewFile> adds = new ArrayList<>();
-    List<TableFile> removes = new ArrayList<>();
-    List<Placed> placed = new ArrayList<>();
-    long rows = 0;
-    long purged = 0;
-    int fileBase = 0;
-    TableSchema schema = layout.table().fileSchema();
-    for (Map.Entry<String, List<OwnedFile>> ws : chosen.entrySet()) {
-      DataFiles out = new DataFiles(table.table(), layout.table(), ws.getKey(), layout.kafkaPartition(), table.ownerTags(),
-          layout.settings());
-      PriorityQueue<DataFileReader.Cursor> heads = new PriorityQueue<>(Comparator.comparing(c -> layout.ariOf(c.row())));
-      List<DataFileReader.Cursor> cursors = new ArrayList<>();
+    List<RoaringBitmap> addedDeletes = new ArrayList<>();
+    int[] addIndex = new int[done.adds.size()];
+    List<Integer> withVector = new ArrayList<>();
+    List<NewFile> dropped = new ArrayList<>();
+    for (int i = 0; i < done.adds.size(); i++) {
+      NewFile f = done.adds.get(i);
+      RoaringBitmap deleted = stale.get(i);
+      if (deleted.getLongCardinality() >= f.file().stats().numRecords()) {
+        addIndex[i] = -1;
+        dropped.add(f);
+        continue;
+      }
+      addIndex[i] = adds.size();
+      if (!deleted.isEmpty()) {
+        withVector.add(adds.size());
+      }
+      adds.add(f);
+      addedDeletes.add(deleted);
+    }
+    if (!withVector.isEmpty()) {
+      List<RoaringBitmap> bitmaps = new ArrayList<>();
+      withVector.forEach(i -> bitmaps.add(addedDeletes.get(i)));
       try {
-        for (OwnedFile f : ws.getValue()) {
-          DataFileReader.Cursor cursor = DataFileReader.open(
-              table.table().store().parquetInput(table.table().path() + "/" + f.file.path()), schema, f.deleted);
-          cursors.add(cursor);
-          if (cursor.next()) {
-            heads.add(cursor);
-          }
-          removes.add(f.file);
-          purged += f.deleted.getLongCardinality();
-        }
-        // One entity's rows at a time: they are contiguous in their file, while files written as
-        // changes arrived are not sorted, so a row-by-row merge could interleave two entities.
-        while (!heads.isEmpty()) {
-          DataFileReader.Cursor cursor = heads.poll();
-          Object[] first = cursor.row();
-          String ari = layout.ariOf(first);
-          int file = fileBase + out.fileIndex();
-          int start = out.nextPosition();
-          long version = layout.versionOf(first);
-          long generation = layout.generationOf(first);
-          int count = 0;
-          boolean more;
-          do {
-            out.writeFileRow(cursor.row());
-            count++;
-            rows++;
-            more = cursor.next();
-          } while (more && ari.equals(layout.ariOf(cursor.row())));
-          out.endGroup();
-          placed.add(new Placed(KeyLocator.key(ari), ws.getKey(), file, start, count, generation, version));
-          if (more) {
-            heads.add(cursor);
-          }
+        List<TableFile.DeletionVector> descriptors = DeletionVectors.write(table.table().store(), table.table().path(), bitmaps);
+        for (int j = 0; j < withVector.size(); j++) {
+          adds.set(withVector.get(j), adds.get(withVector.get(j)).withDeletionVector(descriptors.get(j)));
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("could not compact files of " + table.table().path(), e);
-      } finally {
-        for (DataFileReader.Cursor c : cursors) {
-          try {
-            c.close();
-          } catch (IOException ignored) {
-            // closing a reader we are done with
-          }
-        }
+        throw new UncheckedIOException("could not write deletion vectors of " + table.table().path(), e);
       }
-      List<NewFile> wsFiles = out.finish();
-      adds.addAll(wsFiles);
-      fileBase += wsFiles.size();
     }
-    long rowsFinal = rows;
-    long purgedFinal = purged;
-    int compacted = removes.size();
+    long replacedRows = stale.stream().mapToLong(RoaringBitmap::getLongCardinality).sum();
+    long committing = pacer.now();
     DeltaTable.Changes changes = new DeltaTable.Changes(adds, removes, List.of(), false);
     return new Plan(changes, committed -> {
       for (TableFile gone : removes) {
@@ -584,22 +784,35 @@ public final class MergeOnReadMerge implements MergeStrategy {
           byId.remove(file.id);
         }
       }
-      Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, null);
-      for (Placed p : placed) {
-        OwnedFile file = newFiles.get(p.fileIndex());
+      Map<Integer, OwnedFile> newFiles = trackAdded(committed, adds, addedDeletes);
+      for (Placed p : live) {
+        OwnedFile file = newFiles.get(addIndex[p.fileIndex()]);
         locator.put(p.key(), new KeyLocator.Location(file.id, p.position(), p.count(), p.generation(), p.version()));
       }
+      for (NewFile f : dropped) {
+        deleteQuietly(table, f);
+      }
+      round = null;
       compactions++;
-      filesCompacted += compacted;
-      rowsCompacted += rowsFinal;
-      deletedPurged += purgedFinal;
+      filesCompacted += done.fileCount();
+      rowsCompacted += done.rows;
+      deletedPurged += done.purged;
       double estimate = pacer.nanosPerRow();
-      pacer.roundDone(started, rowsReadFinal);
-      LOG.info("compacted {} files of {} into {} ({} rows, {} deleted rows purged; {} rows read in {} ms, {})", compacted,
-          table.appId(), adds.size(), rowsFinal, purgedFinal, rowsReadFinal, (pacer.now() - started) / 1_000_000,
-          budgetRows == Long.MAX_VALUE ? "unpaced"
-              : "budget " + budgetRows + " rows at " + Math.round(estimate / 1_000) + " µs/row estimated");
+      pacer.roundDone(done.startedNanos, done.endedNanos, done.rowsRead);
+      LOG.info("compacted {} files of {} into {} ({} rows, {} deleted rows purged, {} rows replaced while compacting; {} rows read in {} ms,"
+              + " committed {} ms later, {})", done.fileCount(), table.appId(), adds.size(), done.rows, done.purged, replacedRows,
+          done.rowsRead, (done.endedNanos - done.startedNanos) / 1_000_000, (pacer.now() - committing) / 1_000_000,
+          done.budgetRows == Long.MAX_VALUE ? "unpaced"
+              : "budget " + done.budgetRows + " rows at " + Math.round(estimate / 1_000) + " µs/row estimated");
     });
+  }
+
+  private static void deleteQuietly(OwnedTable table, NewFile f) {
+    try {
+      table.table().store().delete(table.table().store().qualify(table.table().path() + "/" + f.file().relativePath()));
+    } catch (IOException | RuntimeException ignored) {
+      // left for vacuum: no snapshot refers to it
+    }
   }
 
   @Override
@@ -609,7 +822,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
 
   @Override
   public CompactionStats compactionStats() {
-    return new CompactionStats(compactions, filesCompacted, rowsCompacted, deletedPurged);
+    return new CompactionStats(compactions, filesCompacted, rowsCompacted, deletedPurged, failedRounds);
   }
 
   /** Entities the locator knows (for tests and metrics). */
@@ -617,8 +830,26 @@ public final class MergeOnReadMerge implements MergeStrategy {
     return locator == null ? 0 : locator.size();
   }
 
+  /** Stops a round under way and deletes its files, then releases the locator and the compaction thread. */
   @Override
   public void close() {
+    Round open = round;
+    round = null;
+    if (open != null && !open.claimed.compareAndSet(false, true)) { // else it never started and now never will
+      open.cancelled = true;
+      try {
+        if (open.finished.await(1, TimeUnit.MINUTES)) {
+          open.abort();
+        } else {
+          LOG.warn("a compaction round of {} did not stop within a minute; its files are left for vacuum", ownerName);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (ownedCompactor != null) {
+      ownedCompactor.shutdownNow();
+    }
     if (locator != null) {
       locator.close();
     }

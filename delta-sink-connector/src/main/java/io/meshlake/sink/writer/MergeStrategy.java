@@ -38,12 +38,18 @@ public interface MergeStrategy extends AutoCloseable {
   /** Drops the open batch's staged work (the batch is discarded, or its commit ended either way). */
   default void discard() {}
 
-  /** Whether work between flushes (self-compaction) is due. */
-  default boolean maintenanceDue() {
+  /**
+   * Starts work between flushes (self-compaction) if some is due and none is under way: on a
+   * thread of its own, or at once when the strategy compacts inline. Called after each commit.
+   */
+  default void scheduleMaintenance(OwnedTable table, MergeLayout layout) {}
+
+  /** Whether started work between flushes has finished and waits to be committed. */
+  default boolean maintenanceReady() {
     return false;
   }
 
-  /** Plans that work; called only when {@link #maintenanceDue()}, and again if its commit must be retried. */
+  /** Plans the commit of that work; called only when {@link #maintenanceReady()}, and again if its commit must be retried. */
   default Plan maintenance(OwnedTable table, MergeLayout layout) {
     return Plan.of(io.meshlake.table.delta.DeltaTable.Changes.of(java.util.List.of(), java.util.List.of()));
   }
@@ -53,7 +59,7 @@ public interface MergeStrategy extends AutoCloseable {
 
   /** Cumulative self-compaction progress. */
   default CompactionStats compactionStats() {
-    return new CompactionStats(0, 0, 0, 0);
+    return new CompactionStats(0, 0, 0, 0, 0);
   }
 
   @Override
@@ -69,6 +75,6 @@ public interface MergeStrategy extends AutoCloseable {
   /** What a plan did. */
   record MergeStats(long rowsRead, long rowsWritten, long filesRewritten, long opsApplied, long opsStale) {}
 
-  /** Self-compaction so far. */
-  record CompactionStats(long compactions, long filesCompacted, long rowsRewritten, long deletedRowsPurged) {}
+  /** Self-compaction so far; {@code failedRounds} ended in an error and left the table as it was. */
+  record CompactionStats(long compactions, long filesCompacted, long rowsRewritten, long deletedRowsPurged, long failedRounds) {}
 }

@@ -109,6 +109,10 @@ public final class OwnedTable {
     for (int attempt = 1; ; attempt++) {
       MergeStrategy.Plan plan = planner.apply(this);
       DeltaTable.Changes changes = plan.changes();
+      if (txnAppId.isEmpty() && changes.isEmpty()) {
+        plan.onCommit().accept(new DeltaTable.Committed(snapshot, List.of())); // a rewrite left with nothing to change
+        return;
+      }
       try {
         DeltaTable.Committed committed = table.commit(snapshot, changes, appId, txnAppId, lastOffset, boundColumns);
         snapshot = committed.snapshot();

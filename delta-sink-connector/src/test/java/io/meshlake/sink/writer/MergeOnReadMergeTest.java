@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -126,26 +128,39 @@ class MergeOnReadMergeTest {
     return state;
   }
 
-  @Test
-  void tableEqualsTheOracleAcrossBatchesRestartsAndCompaction() {
+  MergeBatchWriter writer(LocalTableStore store, String modelName, MergeOnReadMerge.CompactionPolicy policy, boolean background) {
+    return writer(store, modelName, background
+        ? MergeOnReadMerge.inBackground(dir.resolve("locators"), policy, CompactionPacer.unpaced())
+        : new MergeOnReadMerge(dir.resolve("locators"), policy));
+  }
+
+  @ParameterizedTest(name = "compaction in the background: {0}")
+  @ValueSource(booleans = {false, true})
+  void tableEqualsTheOracleAcrossBatchesRestartsAndCompaction(boolean background) {
     LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
     MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 6, 1 << 20, 64 << 20);
     Random random = new Random(8);
     List<Change> changes = new ArrayList<>();
     long[] version = new long[300];
-    MergeBatchWriter issues = writer(store, "jira_issue", policy);
-    MergeBatchWriter labels = writer(store, "jira_issue_label", policy);
+    MergeBatchWriter issues = writer(store, "jira_issue", policy, background);
+    MergeBatchWriter labels = writer(store, "jira_issue_label", policy, background);
     long offset = 0;
-    for (int batch = 0; batch < 40; batch++) {
+    // In the background, rounds finish whenever they do: at least 40 batches, then more until both
+    // writers committed rounds (a batch of a few changes each, so rounds overlap ever fewer of them).
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    for (int batch = 0; batch < 40 || issues.compactionStats().compactions() == 0 || labels.compactionStats().compactions() == 0; batch++) {
+      if (batch >= 40) {
+        assertThat(System.nanoTime()).as("both writers committed a compaction round within 2 minutes").isLessThan(deadline);
+      }
       if (batch == 20) {
         // a restart: new writers rebuild their key locators from the table
         issues.close();
         labels.close();
-        issues = writer(store, "jira_issue", policy);
-        labels = writer(store, "jira_issue_label", policy);
+        issues = writer(store, "jira_issue", policy, background);
+        labels = writer(store, "jira_issue_label", policy, background);
       }
       List<SinkEvent> events = new ArrayList<>();
-      for (int i = 0; i < 60; i++) {
+      for (int i = 0; i < (batch < 40 ? 60 : 3); i++) {
         int e = random.nextInt(version.length);
         version[e] += 1 + random.nextInt(2);
         List<String> ls = new ArrayList<>();
@@ -318,6 +333,156 @@ class MergeOnReadMergeTest {
     assertThat(issues.compactionStats().compactions()).isEqualTo(2);
     assertThat(issues.compactionStats().filesCompacted()).isEqualTo(4);
     assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(240);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    issues.close();
+  }
+
+  /**
+   * A round that read its files in the background is committed by the next flush, after that flush's
+   * batch: rows the batch replaced in the round's sources (their deletion vectors grew, or a source
+   * file was removed whole) are marked deleted in the round's files, and the locator keeps the batch's rows.
+   */
+  @Test
+  void aBackgroundRoundIsCommittedAtTheNextFlushAndRowsReplacedMeanwhileStayReplaced() throws IOException {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
+    List<Runnable> issueRounds = new ArrayList<>();
+    List<Runnable> labelRounds = new ArrayList<>();
+    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
+        CompactionPacer.unpaced(), issueRounds::add));
+    MergeBatchWriter labels = writer(store, "jira_issue_label", new MergeOnReadMerge(dir.resolve("locators"), policy,
+        CompactionPacer.unpaced(), labelRounds::add));
+    List<Change> changes = new ArrayList<>();
+    long[] offset = {0};
+    java.util.function.Consumer<List<Change>> write = batch -> {
+      List<SinkEvent> events = new ArrayList<>();
+      for (Change c : batch) {
+        changes.add(c);
+        events.add(event(c, offset[0]++));
+      }
+      issues.write(events, offset[0] - 1);
+      labels.write(events, offset[0] - 1);
+    };
+    java.util.function.BiFunction<String, Integer, List<String>> labelsOf = (id, v) -> List.of("a" + v, "b" + id);
+    // w1: one file of 100 issues; w2: one of 4
+    List<Change> first = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      first.add(new Change("w1", "I-" + i, 1, false, labelsOf.apply("I-" + i, 1), IssueStatus.ISSUE_STATUS_OPEN));
+    }
+    for (int i = 0; i < 4; i++) {
+      first.add(new Change("w2", "J-" + i, 1, false, labelsOf.apply("J-" + i, 1), IssueStatus.ISSUE_STATUS_OPEN));
+    }
+    write.accept(first);
+    // 40 of w1's rows and 2 of w2's replaced: both files are due; the round starts and is left running
+    List<Change> second = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      second.add(new Change("w1", "I-" + i, 2, false, labelsOf.apply("I-" + i, 2), IssueStatus.ISSUE_STATUS_DONE));
+    }
+    second.add(new Change("w2", "J-0", 2, false, labelsOf.apply("J-0", 2), IssueStatus.ISSUE_STATUS_DONE));
+    second.add(new Change("w2", "J-1", 2, false, labelsOf.apply("J-1", 2), IssueStatus.ISSUE_STATUS_DONE));
+    write.accept(second);
+    assertThat(issueRounds).as("a round was started, not run on the task thread").hasSize(1);
+    assertThat(labelRounds).hasSize(1);
+    assertThat(issues.compactionStats().compactions()).isZero();
+
+    issueRounds.remove(0).run();
+    labelRounds.remove(0).run();
+    assertThat(issues.compactionStats().compactions()).as("a finished round waits for the next flush").isZero();
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+
+    // Meanwhile: I-50..I-59 updated and I-60 deleted (rows the round copied from w1's file); J-2 and J-3
+    // updated, so every row of w2's file is replaced and the batch removes it; I-0 (in the second batch's file).
+    List<Change> third = new ArrayList<>();
+    for (int i = 50; i < 60; i++) {
+      third.add(new Change("w1", "I-" + i, 3, false, labelsOf.apply("I-" + i, 3), IssueStatus.ISSUE_STATUS_IN_PROGRESS));
+    }
+    third.add(new Change("w1", "I-60", 3, true, List.of(), IssueStatus.ISSUE_STATUS_OPEN));
+    third.add(new Change("w2", "J-2", 3, false, labelsOf.apply("J-2", 3), IssueStatus.ISSUE_STATUS_DONE));
+    third.add(new Change("w2", "J-3", 3, false, labelsOf.apply("J-3", 3), IssueStatus.ISSUE_STATUS_DONE));
+    third.add(new Change("w1", "I-0", 3, false, labelsOf.apply("I-0", 3), IssueStatus.ISSUE_STATUS_OPEN));
+    List<JsonNode> vectorsBefore = newFilesAddedWithAVector(store, "jira_issue");
+    write.accept(third);
+    assertThat(issues.compactionStats().compactions()).isEqualTo(1);
+    assertThat(issues.compactionStats().filesCompacted()).as("w1's file and w2's (removed by the batch, not again)").isEqualTo(2);
+    assertThat(labels.compactionStats().compactions()).isEqualTo(1);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    assertThat(labels(labels.table())).isEqualTo(expectedLabels(changes));
+    List<JsonNode> vectors = newFilesAddedWithAVector(store, "jira_issue");
+    assertThat(vectors.subList(vectorsBefore.size(), vectors.size())).as("the round's w1 file, with the 11 rows replaced meanwhile")
+        .singleElement().satisfies(add -> assertThat(add.path("deletionVector").path("cardinality").asLong()).isEqualTo(11));
+    for (DeltaTable table : List.of(issues.table(), labels.table())) {
+      assertThat(table.files(table.latest(), Map.of(), f -> true)).as("no file without a live row is added")
+          .allMatch(f -> f.liveRecords() > 0);
+    }
+
+    // The locator follows: the batch's rows for I-50 and I-60, the round's for I-70 and J-*.
+    List<Change> fourth = List.of(
+        new Change("w1", "I-50", 4, false, labelsOf.apply("I-50", 4), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w1", "I-60", 4, false, labelsOf.apply("I-60", 4), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w1", "I-70", 4, false, labelsOf.apply("I-70", 4), IssueStatus.ISSUE_STATUS_OPEN),
+        new Change("w2", "J-2", 4, true, List.of(), IssueStatus.ISSUE_STATUS_OPEN));
+    write.accept(fourth);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    assertThat(labels(labels.table())).isEqualTo(expectedLabels(changes));
+    issues.close();
+    labels.close();
+
+    // A restart rebuilds the locator from the round's files and their vectors.
+    MergeBatchWriter reopened = writer(store, "jira_issue", policy);
+    Change after = new Change("w1", "I-55", 5, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
+    changes.add(after);
+    reopened.write(List.of(event(after, offset[0])), offset[0]);
+    assertThat(issues(reopened.table())).isEqualTo(expectedIssues(changes));
+    reopened.close();
+  }
+
+  /** A round that fails leaves the table as it was; the batches go on, and a later flush tries again. */
+  @Test
+  void aFailedBackgroundRoundChangesNothingAndIsTriedAgain() throws IOException {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
+    List<Runnable> rounds = new ArrayList<>();
+    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
+        CompactionPacer.unpaced(), rounds::add));
+    List<Change> changes = new ArrayList<>();
+    long offset = 0;
+    List<SinkEvent> events = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Change c = new Change("w1", "I-" + i, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    Set<Path> firstFiles = dataFiles(store, "jira_issue");
+    events = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Change c = new Change("w1", "I-" + i, 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    assertThat(rounds).hasSize(1);
+    // the round's source is unreadable while it runs
+    Path source = firstFiles.iterator().next();
+    Path aside = dir.resolve("aside.parquet");
+    Files.move(source, aside);
+    rounds.remove(0).run();
+    Files.move(aside, source);
+    Set<Path> beforeFailure = dataFiles(store, "jira_issue");
+
+    offset = commitOneNewIssue(issues, changes, "I-9000", offset);
+    assertThat(issues.compactionStats().failedRounds()).isEqualTo(1);
+    assertThat(issues.compactionStats().compactions()).isZero();
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    assertThat(rounds).as("the flush that found the failure started the round again").hasSize(1);
+    Set<Path> added = new HashSet<>(dataFiles(store, "jira_issue"));
+    added.removeAll(beforeFailure);
+    assertThat(added).as("only the batch's file is new: the failed round's files were deleted").hasSize(1);
+
+    rounds.remove(0).run();
+    commitOneNewIssue(issues, changes, "I-9001", offset);
+    assertThat(issues.compactionStats().compactions()).isEqualTo(1);
+    assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(20);
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
     issues.close();
   }
