@@ -43,7 +43,17 @@ final class BenchResults {
   /** One merge mode's change-stream figures. */
   record Merge(String mode, boolean available, String unavailableReason, Throughput throughput, long modelRecords,
       BatchStats fullBatches, BatchStats allBatches, SinkMetricsProbe.SinkTotals sink, Double rowsRewrittenPerChange,
-      DeltaCommits deltaCommits, HeapProbe.Peaks heap) {}
+      DeltaCommits deltaCommits, HeapProbe.Peaks heap, TableShape tableAfter) {}
+
+  /**
+   * A table's live files when a window ended: rows in them, and rows their deletion vectors mark
+   * (what self-compaction has not purged yet; a reader skips them).
+   */
+  record TableShape(long files, long rows, long deletedRows) {
+    double deletedShare() {
+      return rows == 0 ? 0 : (double) deletedRows / rows;
+    }
+  }
 
   /** Commits that appeared in a table's log during a window; maintenance ones record no offset (compaction). */
   record DeltaCommits(int commits, int maintenance, long filesAdded, long filesRemoved) {}

@@ -6,6 +6,8 @@ import io.meshlake.registry.RegistryConfig;
 import io.meshlake.registry.SchemaRegistryServer;
 import io.meshlake.streams.StreamsTopologyApp;
 import io.meshlake.streams.StreamsTopologyConfig;
+import io.meshlake.table.delta.DeltaTable;
+import io.meshlake.table.delta.TableFile;
 import io.meshlake.table.storage.LocalTableStore;
 import io.meshlake.testkit.KafkaTestCluster;
 import java.io.IOException;
@@ -254,7 +256,7 @@ public final class PipelineHarness {
     } catch (SinkConnectors.ConnectorFailedException refused) {
       String reason = SinkConnectors.ConnectorFailedException.firstLines(refused.trace, 1);
       Progress.say("merge mode %s is not available in this sink: %s", mode, reason);
-      results.merges.add(new BenchResults.Merge(mode, false, reason, null, 0, null, null, null, null, null, null));
+      results.merges.add(new BenchResults.Merge(mode, false, reason, null, 0, null, null, null, null, null, null, null));
       connectors.delete(name);
       return false;
     }
@@ -336,7 +338,7 @@ public final class PipelineHarness {
     // Copy-on-write's rewrites plus merge_on_read's self-compaction: every row written again.
     Double rewritten = sink.eventsWritten() == 0 ? null : (sink.rowsRewritten() + sink.rowsCompacted()) / (double) sink.eventsWritten();
     results.merges.add(new BenchResults.Merge(mode, true, null, t, modelRecords, batchStats(full), batchStats(batches), sink, rewritten,
-        deltaCommits(refinedWatchers.get(mode), t0, System.currentTimeMillis()), null));
+        deltaCommits(refinedWatchers.get(mode), t0, System.currentTimeMillis()), null, tableShape(SinkConnectors.mergeTable(mode))));
     results.windows.add(window("merge " + mode, t0, at, MERGE_WRITER));
     Progress.say("merge %s: %,d change events in %,d ms from the first read (%,d ms after resuming) = %,.0f events/s (%.2f x baseline);"
         + " %d batches of %,d, median %s ms", mode, changeRecords, at - firstRead, firstRead - t0, t.eventsPerSecond(), ratioOrNaN(t), full.size(), config.flushMaxRecords(),
@@ -511,6 +513,20 @@ public final class PipelineHarness {
     return t.ratioToBaseline() == null ? Double.NaN : t.ratioToBaseline();
   }
 
+  /** The table's live files now (after a merge window: how much compaction left for later). */
+  private BenchResults.TableShape tableShape(String table) {
+    DeltaTable delta = DeltaTable.open(new LocalTableStore(lakeDir), table);
+    long files = 0;
+    long rows = 0;
+    long deleted = 0;
+    for (TableFile f : delta.files(delta.latest(), Map.of(), f -> true)) {
+      files++;
+      rows += f.numRecords();
+      deleted += f.deletionVector().map(TableFile.DeletionVector::cardinality).orElse(0L);
+    }
+    return new BenchResults.TableShape(files, rows, deleted);
+  }
+
   private static BenchResults.DeltaCommits deltaCommits(DeltaLogWatcher watcher, long from, long to) {
     watcher.refresh();
     List<DeltaLogWatcher.Commit> commits = watcher.commitsBetween(from, to);
@@ -596,7 +612,8 @@ public final class PipelineHarness {
         BenchResults.Window w = results.windows.stream().filter(x -> x.name().equals("merge " + m.mode())).findFirst().orElse(null);
         if (w != null) {
           results.merges.set(i, new BenchResults.Merge(m.mode(), true, null, m.throughput(), m.modelRecords(), m.fullBatches(),
-              m.allBatches(), m.sink(), m.rowsRewrittenPerChange(), m.deltaCommits(), HeapProbe.peaks(gc, w.fromMillis(), w.toMillis())));
+              m.allBatches(), m.sink(), m.rowsRewrittenPerChange(), m.deltaCommits(), HeapProbe.peaks(gc, w.fromMillis(), w.toMillis()),
+              m.tableAfter()));
         }
       }
     }

@@ -189,9 +189,9 @@ final class ResultsReport {
     }
     line(md, "## Batch times (from the sink's \"committed N events ... in Y ms\" log lines)");
     line(md, "");
-    line(md, "| connector | N | batches of ≥ %,d (flushed by count) | median | … plan / log / self-compaction (medians) | p90 | mean | min–max | all batches (mean size) | rows rewritten per merged event | compactions (files) | Delta commits (maintenance), files added / removed |",
+    line(md, "| connector | N | batches of ≥ %,d (flushed by count) | median | … plan / log / self-compaction (medians) | p90 | mean | min–max | all batches (mean size) | rows rewritten per merged event | compactions (files) | Delta commits (maintenance), files added / removed | table after: files, rows in deletion vectors |",
         r.config.flushMaxRecords());
-    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (BenchResults.Merge m : r.merges) {
       if (!m.available() || m.throughput() == null) {
         continue;
@@ -199,7 +199,8 @@ final class ResultsReport {
       BenchResults.BatchStats full = m.fullBatches();
       BenchResults.BatchStats all = m.allBatches();
       BenchResults.DeltaCommits dc = m.deltaCommits();
-      line(md, "| merge %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", m.mode(), r.config.initialIssues(),
+      BenchResults.TableShape shape = m.tableAfter();
+      line(md, "| merge %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", m.mode(), r.config.initialIssues(),
           full == null ? "0" : Integer.toString(full.count()), full == null ? "–" : ms(full.medianMillis()),
           full == null || full.medianParts() == null ? "–" : String.format(Locale.ROOT, "%s / %s / %s",
               ms(full.medianParts().planMillis()), ms(full.medianParts().logMillis()), ms(full.medianParts().compactionMillis())),
@@ -208,11 +209,13 @@ final class ResultsReport {
           all == null ? "0" : String.format(Locale.ROOT, "%d (%,.0f)", all.count(), all.meanEvents()),
           m.rowsRewrittenPerChange() == null ? "–" : String.format(Locale.ROOT, "%.1f", m.rowsRewrittenPerChange()),
           m.sink() == null ? "–" : String.format(Locale.ROOT, "%d (%d)", m.sink().compactions(), m.sink().filesCompacted()),
-          dc == null ? "–" : String.format(Locale.ROOT, "%d (%d), %,d / %,d", dc.commits(), dc.maintenance(), dc.filesAdded(), dc.filesRemoved()));
+          dc == null ? "–" : String.format(Locale.ROOT, "%d (%d), %,d / %,d", dc.commits(), dc.maintenance(), dc.filesAdded(), dc.filesRemoved()),
+          shape == null ? "–" : String.format(Locale.ROOT, "%,d, %,d of %,d (%.1f %%)", shape.files(), shape.deletedRows(), shape.rows(),
+              100 * shape.deletedShare()));
     }
     if (r.rawBatches != null) {
       BenchResults.BatchStats b = r.rawBatches;
-      line(md, "| raw append | %,d | – | %s | – | %s | %s | %s–%s | %d (%,.0f) | – | – | – |", r.config.initialIssues(), ms(b.medianMillis()),
+      line(md, "| raw append | %,d | – | %s | – | %s | %s | %s–%s | %d (%,.0f) | – | – | – | – |", r.config.initialIssues(), ms(b.medianMillis()),
           ms(b.p90Millis()), ms(Math.round(b.meanMillis())), ms(b.minMillis()), ms(b.maxMillis()), b.count(), b.meanEvents());
     }
     line(md, "");
@@ -222,11 +225,13 @@ final class ResultsReport {
         + "(merge_on_read's self-compaction) in the same window. A batch's time is the sink's own figure for its commit: "
         + "work done while the batch filled is excluded (decoding; for raw append writing each row into the batch's files; "
         + "for merges turning each event into its rows), the rest included (closing files, locating keys, writing the "
-        + "merged rows, the Delta commit, and for merge_on_read the self-compaction it runs right after the commit). "
+        + "merged rows, the Delta commit, and for merge_on_read the self-compaction it carries after the commit). "
         + "Plan / log / self-compaction: each part's median over the same batches, from the sink's log line (plan: closing "
         + "the batch's files, locating and marking replaced rows, writing deletion vectors; log: the Delta commit; checkpoints "
-        + "are written in the background; self-compaction: the round after the commit). "
-        + "Events/s figures include everything.");
+        + "are written in the background; self-compaction: committing a round the task's compaction thread finished since "
+        + "the last flush, or with `compaction.in.background=false` the whole round). Table after: the refined table's live "
+        + "files when the window ended, and the rows their deletion vectors mark, which self-compaction has not purged yet. "
+        + "Events/s figures include everything, the compaction thread's CPU too.");
     line(md, "");
   }
 

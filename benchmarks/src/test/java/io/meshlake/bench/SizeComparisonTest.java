@@ -22,7 +22,7 @@ class SizeComparisonTest {
     BenchResults.BatchStats full = new BenchResults.BatchStats(16, 300, medianMillis, p90Millis, 3_000, meanMillis, 50_000, null,
         mergeMedianMillis);
     r.merges.add(new BenchResults.Merge("merge_on_read", true, null, new BenchResults.Throughput(1_010_012, 12_000, 84_167, 0.172), 1_000_000,
-        full, full, null, 0.8, null, null));
+        full, full, null, 0.8, null, null, null));
     return r;
   }
 

@@ -133,11 +133,13 @@ public final class DeltaSinkConfig extends AbstractConfig {
               + " cost per row, so a burst of due files is spread over the next flushes. Inline, records arriving meanwhile"
               + " wait: at the default (0.5) a partition flushed every second waits about a second for compaction at most;"
               + " in the background the round takes that share of a core.")
-      .define(COMPACTION_IN_BACKGROUND, Type.BOOLEAN, true, Importance.LOW,
-          "merge_on_read: a compaction round reads and writes on a thread of the task's own while the task goes on"
-              + " taking records; the next flush commits it (rows a batch replaced meanwhile are marked deleted in the"
-              + " round's files). false: the round runs on the task thread right after the flush that made files due,"
-              + " and the flush waits for it.")
+      .define(COMPACTION_IN_BACKGROUND, Type.BOOLEAN, false, Importance.LOW,
+          "merge_on_read: false (default): a compaction round runs on the task thread right after the flush that made"
+              + " files due, and the flush waits for it, so compaction keeps pace with the task. true: rounds read and write"
+              + " on the worker's compaction threads (half as many as cores, shared by its merge tasks) while the task goes"
+              + " on taking records, and the next flush commits them (rows a batch replaced meanwhile are marked deleted in"
+              + " the round's files); on a 2-core worker they fell behind a bulk load's small files, and batches that touch"
+              + " more files cost more (benchmarks/RESULTS.md, round P).")
       .define(OFFLOAD_S3_BUCKET, Type.STRING, "", Importance.MEDIUM,
           "The bucket where publishers offload large payloads (s3:// pointers), if any; read with the s3.* settings.");
 

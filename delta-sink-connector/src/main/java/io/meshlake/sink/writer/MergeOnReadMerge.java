@@ -64,9 +64,6 @@ public final class MergeOnReadMerge implements MergeStrategy {
   private String ownerName = "(not opened)";
   private final CompactionPacer pacer;
   private final Executor compactor;
-  /** The compactor this strategy created and so stops at close (none when it was given one). */
-  private ExecutorService ownedCompactor;
-  private static final AtomicInteger COMPACTION_THREADS = new AtomicInteger();
   /** The round under way or finished and not yet committed (at most one). */
   private Round round;
 
@@ -107,7 +104,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
 
   /**
    * @param compactor where a round's reading and writing runs: {@code Runnable::run} for inline, or
-   *     {@link #inBackground()} for a thread of the strategy's own (its commit is always the task's)
+   *     the worker's compaction threads ({@link #inBackground}); the round's commit is always the task's
    */
   public MergeOnReadMerge(Path locatorDirectory, CompactionPolicy policy, CompactionPacer pacer, Executor compactor) {
     this.locatorDirectory = locatorDirectory;
@@ -117,18 +114,24 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /**
-   * A strategy whose rounds read and write on a thread of their own, so a batch waits only for a
-   * round's commit, not its copying; the thread is stopped by {@link #close()}.
+   * A strategy whose rounds read and write on the worker's compaction threads, so a batch waits only
+   * for a round's commit, not its copying. The threads are shared by every merge task of the JVM,
+   * half as many as cores (at least one): compaction never takes more than half the machine from the
+   * tasks, however many partitions a worker holds.
    */
   public static MergeOnReadMerge inBackground(Path locatorDirectory, CompactionPolicy policy, CompactionPacer pacer) {
-    ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "meshlake-compaction-" + COMPACTION_THREADS.incrementAndGet());
+    return new MergeOnReadMerge(locatorDirectory, policy, pacer, SharedCompactor.EXECUTOR);
+  }
+
+  /** The JVM's compaction threads, created with the first background strategy; daemons, so they never hold the JVM. */
+  private static final class SharedCompactor {
+    static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    static final AtomicInteger NAMES = new AtomicInteger();
+    static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS, r -> {
+      Thread t = new Thread(r, "meshlake-compaction-" + NAMES.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    MergeOnReadMerge strategy = new MergeOnReadMerge(locatorDirectory, policy, pacer, thread);
-    strategy.ownedCompactor = thread;
-    return strategy;
   }
 
   @Override
@@ -830,7 +833,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
     return locator == null ? 0 : locator.size();
   }
 
-  /** Stops a round under way and deletes its files, then releases the locator and the compaction thread. */
+  /** Stops a round under way (or drops it before it starts) and deletes its files, then releases the locator. */
   @Override
   public void close() {
     Round open = round;
@@ -846,9 +849,6 @@ public final class MergeOnReadMerge implements MergeStrategy {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-    if (ownedCompactor != null) {
-      ownedCompactor.shutdownNow();
     }
     if (locator != null) {
       locator.close();
