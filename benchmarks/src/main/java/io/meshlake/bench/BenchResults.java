@@ -38,7 +38,14 @@ final class BenchResults {
    */
   record InitialLoad(long produceMillis, long streamsMillis, Throughput raw, List<ModeThroughput> merges) {}
 
-  record ModeThroughput(String mode, Throughput throughput) {}
+  /**
+   * A merge connector's initial load; {@code settle}: its self-compaction of the loaded files afterwards,
+   * until nothing was due, with the connector idle (null when the mode has no self-compaction to wait for).
+   */
+  record ModeThroughput(String mode, Throughput throughput, CompactionSettle settle) {}
+
+  /** Self-compaction after a bulk load: how long until nothing was due, its rounds and files, the table then. */
+  record CompactionSettle(long millis, long rounds, long files, TableShape tableAfter) {}
 
   /** One merge mode's change-stream figures. */
   record Merge(String mode, boolean available, String unavailableReason, Throughput throughput, long modelRecords,

@@ -138,6 +138,51 @@ final class PipelineWaits {
     }
   }
 
+  /** How long the sink's CompactionPending gauge must read 0 to count as settled: longer than its idle refresh (1 s). */
+  static final long SETTLED_FOR_MILLIS = 3_000;
+
+  /**
+   * Waits until the connector's self-compaction has nothing due and no round under way, read twice
+   * {@link #SETTLED_FOR_MILLIS} apart (the gauge is refreshed by idle tasks about every second).
+   * Returns when the gauge last read non-zero (or the wait started, if it never did).
+   */
+  long awaitCompactionSettled(String phase, SinkMetricsProbe probe, String connector, Duration limit) {
+    long started = System.currentTimeMillis();
+    long until = System.nanoTime() + limit.toNanos();
+    long nextHealth = started + HEALTH_EVERY_MILLIS;
+    long nextSay = started + 10_000;
+    long lastPending = started;
+    long zeroSince = -1;
+    Progress.say("%s: started", phase);
+    while (true) {
+      long now = System.currentTimeMillis();
+      long pending = probe.compactionPending(connector);
+      if (pending > 0) {
+        lastPending = now;
+        zeroSince = -1;
+      } else if (zeroSince < 0) {
+        zeroSince = now;
+      } else if (now - zeroSince >= SETTLED_FOR_MILLIS) {
+        Progress.say("%s: nothing due after %s", phase, Progress.duration((lastPending - started) / 1000.0));
+        return lastPending;
+      }
+      if (now > nextSay) {
+        Progress.say("%s: %d partitions with files due or a round under way, %s so far", phase, pending,
+            Progress.duration((now - started) / 1000.0));
+        nextSay = now + 10_000;
+      }
+      if (now > nextHealth) {
+        worker.checkAlive();
+        connectors.checkHealthy(connector);
+        nextHealth = now + HEALTH_EVERY_MILLIS;
+      }
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException(phase + ": " + connector + " still had compaction pending after " + limit);
+      }
+      ConnectWorker.sleep(500);
+    }
+  }
+
   private void checkStreams() {
     KafkaStreams.State state = streams.state();
     if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_ERROR) {

@@ -488,6 +488,17 @@ final class ResultsReport {
           Progress.duration(m.throughput().millis() / 1000.0), m.throughput().eventsPerSecond());
     }
     line(md, "");
+    for (BenchResults.ModeThroughput m : i.merges()) {
+      BenchResults.CompactionSettle s = m.settle();
+      if (s != null) {
+        BenchResults.TableShape t = s.tableAfter();
+        line(md, "Then %s's self-compaction, the connector idle, until nothing was due: %s, %,d rounds of %,d files; the table "
+            + "then held %,d live files, %,d of %,d rows in deletion vectors (%.1f %%). The change stream starts on that table.",
+            m.mode(), Progress.duration(s.millis() / 1000.0), s.rounds(), s.files(), t.files(), t.deletedRows(), t.rows(),
+            100 * t.deletedShare());
+        line(md, "");
+      }
+    }
   }
 
   static long heapBytes(String xmx) {

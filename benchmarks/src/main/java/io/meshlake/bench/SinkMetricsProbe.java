@@ -66,6 +66,31 @@ final class SinkMetricsProbe implements AutoCloseable {
   }
 
   /**
+   * The connector's partitions whose merge_on_read self-compaction has files due or a round under way
+   * (the sink's {@code CompactionPending} gauge, refreshed while its tasks are idle), summed over tasks.
+   */
+  long compactionPending(String connectorName) {
+    try {
+      MBeanServerConnection server = connection();
+      Set<ObjectName> names = server.queryNames(new ObjectName("io.meshlake:type=delta-sink,connector="
+          + ObjectName.quote(connectorName) + ",*"), null);
+      if (names.isEmpty()) {
+        throw new IllegalStateException("the sink registered no metrics for " + connectorName + " (is it running?)");
+      }
+      long sum = 0;
+      for (ObjectName name : names) {
+        sum += ((Number) server.getAttribute(name, "CompactionPending")).longValue();
+      }
+      return sum;
+    } catch (IOException e) {
+      close();
+      throw new IllegalStateException("could not read the sink's JMX metrics on port " + port + ": " + e, e);
+    } catch (javax.management.JMException e) {
+      throw new IllegalStateException("could not read the sink's CompactionPending for " + connectorName + ": " + e, e);
+    }
+  }
+
+  /**
    * Records the connector's tasks have read from Kafka so far: Connect's own {@code sink-record-read-total}
    * of each task ({@code kafka.connect:type=sink-task-metrics}), summed; refused when no task registered it.
    */

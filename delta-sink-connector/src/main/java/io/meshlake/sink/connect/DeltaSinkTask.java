@@ -215,8 +215,41 @@ public class DeltaSinkTask extends SinkTask {
       }
     }
     flushDue(now);
+    if (records.isEmpty()) {
+      maintainIdle();
+    }
     callBackBy(now);
   }
+
+  /**
+   * Connect calls {@code put} with no records while none arrive: then idle merge_on_read partitions
+   * compact the files due at their last flush (a bulk load's small files would otherwise wait for
+   * the next change), and the CompactionPending gauge counts partitions with files due or a round under way.
+   */
+  private void maintainIdle() {
+    int pending = 0;
+    for (PartitionBuffer buffer : new ArrayList<>(buffers.values())) {
+      if (!(buffer.writer() instanceof MergeBatchWriter merge)) {
+        continue;
+      }
+      try {
+        if (buffer.size() == 0) {
+          merge.maintainIdle();
+        }
+        if (merge.compactionPending()) {
+          pending++;
+        }
+      } catch (RuntimeException e) {
+        recover(buffer, e);
+      }
+    }
+    compactionPending = pending;
+    idleCheckDue = false;
+    metrics.compactionPending.set(pending);
+  }
+
+  /** How soon an idle task with compaction pending is called again; the pacer keeps each round to its share. */
+  static final long IDLE_COMPACTION_POLL_MILLIS = 1_000;
 
   /** The shortest poll the task asks of Connect: a batch due sooner is committed this much late at most. */
   static final long MIN_POLL_MILLIS = 10;
@@ -231,10 +264,18 @@ public class DeltaSinkTask extends SinkTask {
     for (PartitionBuffer buffer : buffers.values()) {
       due = Math.min(due, buffer.dueAtMillis(config.flushInterval(), config.flushIdle()));
     }
+    if (compactionPending > 0 || idleCheckDue) {
+      due = Math.min(due, now + IDLE_COMPACTION_POLL_MILLIS);
+    }
     if (due != Long.MAX_VALUE) {
       context.timeout(Math.max(MIN_POLL_MILLIS, due - now));
     }
   }
+
+  /** Partitions whose self-compaction was pending at the last idle call. */
+  private int compactionPending;
+  /** A merge committed since the last idle call: files may be due, so the task asks to be called while idle. */
+  private boolean idleCheckDue;
 
   private void flushDue(long now) {
     for (PartitionBuffer buffer : new ArrayList<>(buffers.values())) {
@@ -275,6 +316,9 @@ public class DeltaSinkTask extends SinkTask {
     }
     consecutiveFailures = 0;
     buffer.committed();
+    if (buffer.writer() instanceof MergeBatchWriter) {
+      idleCheckDue = true;
+    }
     long millis = (System.nanoTime() - started) / 1_000_000;
     metrics.commits.incrementAndGet();
     metrics.eventsWritten.addAndGet(events);

@@ -27,6 +27,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   final AtomicLong compactions = new AtomicLong();
   final AtomicLong filesCompacted = new AtomicLong();
   final AtomicLong failedCompactions = new AtomicLong();
+  final AtomicLong compactionPending = new AtomicLong();
   final AtomicLong deletedRowsPurged = new AtomicLong();
   final AtomicLong rowsCompacted = new AtomicLong();
   final AtomicLong lastCommitMillis = new AtomicLong();
@@ -101,6 +102,11 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getCompactions() {
     return compactions.get();
+  }
+
+  @Override
+  public long getCompactionPending() {
+    return compactionPending.get();
   }
 
   @Override

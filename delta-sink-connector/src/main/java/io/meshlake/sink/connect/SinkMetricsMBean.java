@@ -32,6 +32,9 @@ public interface SinkMetricsMBean {
   /** merge_on_read: self-compaction rounds that failed (the table unchanged; logged at ERROR, tried again later). */
   long getFailedCompactions();
 
+  /** merge_on_read: the task's partitions with files due for compaction or a round under way (refreshed while idle). */
+  long getCompactionPending();
+
   long getDeletedRowsPurged();
 
   /** merge_on_read: live rows self-compaction wrote again (its share of the rows rewritten per event). */

@@ -26,6 +26,8 @@ public final class MergeBatchWriter implements BatchWriter {
   /** The open batch: per workspace, the newest event's rows per key (a merge writes once it has all of it). */
   private Map<String, SortedMap<String, GroupOp>> batch = new HashMap<>();
   private CommitTimes lastTimes = new CommitTimes(0, 0, 0);
+  /** Events given to the open batch since the last commit or discard. */
+  private long staged;
 
   /**
    * Where the last commit's time went: planning it (closing the batch's files, locating and marking
@@ -66,6 +68,7 @@ public final class MergeBatchWriter implements BatchWriter {
     if (!pending(event)) {
       return;
     }
+    staged++;
     if (strategy.stagesOnArrival()) {
       strategy.stage(table, layout, toOp(event));
       return;
@@ -80,6 +83,7 @@ public final class MergeBatchWriter implements BatchWriter {
 
   @Override
   public void discard() {
+    staged = 0;
     batch.clear();
     strategy.discard();
   }
@@ -107,17 +111,41 @@ public final class MergeBatchWriter implements BatchWriter {
       strategy.discard(); // after a commit attempt, only what is still in memory
     }
     long committed = System.nanoTime();
-    // Self-compaction is the owner's, on its own files: no other writer needed. A round that finished
-    // in the background since the last flush is committed now, while no batch is open; the next starts.
+    staged = 0;
+    maintain();
+    lastTimes = new CommitTimes(planNanos[0] / 1_000_000, (committed - started - planNanos[0]) / 1_000_000,
+        (System.nanoTime() - committed) / 1_000_000);
+  }
+
+  /**
+   * Self-compaction is the owner's, on its own files: no other writer needed. It runs only while no
+   * batch is open (right after a commit, or while the partition is idle): a round finished in the
+   * background is committed, and the next one starts (inline: runs and is committed at once).
+   */
+  private void maintain() {
     if (strategy.maintenanceReady()) {
       table.commitMaintenance(t -> strategy.maintenance(t, layout));
     }
     strategy.scheduleMaintenance(table, layout);
-    if (strategy.maintenanceReady()) { // compacting inline: the round just ran
+    if (strategy.maintenanceReady()) {
       table.commitMaintenance(t -> strategy.maintenance(t, layout));
     }
-    lastTimes = new CommitTimes(planNanos[0] / 1_000_000, (committed - started - planNanos[0]) / 1_000_000,
-        (System.nanoTime() - committed) / 1_000_000);
+  }
+
+  /**
+   * Self-compaction for a partition with no open batch, e.g. after a bulk load while no change
+   * arrives: without it, files due at the last flush would wait for the next event. Does nothing
+   * while the partition has events staged.
+   */
+  public void maintainIdle() {
+    if (staged == 0) {
+      maintain();
+    }
+  }
+
+  /** Whether self-compaction has files due or a round under way. */
+  public boolean compactionPending() {
+    return strategy.maintenancePending();
   }
 
   public CommitTimes lastTimes() {

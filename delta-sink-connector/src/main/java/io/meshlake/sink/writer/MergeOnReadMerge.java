@@ -474,7 +474,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
     if (round != null) {
       return;
     }
-    Map<String, List<OwnedFile>> chosen = compactionCandidates();
+    Map<String, List<OwnedFile>> chosen = compactionCandidates(pacer.rowBudget());
     if (chosen.isEmpty()) {
       return;
     }
@@ -484,6 +484,12 @@ public final class MergeOnReadMerge implements MergeStrategy {
     Round next = new Round(sources, pacer.rowBudget());
     round = next;
     next.done = CompletableFuture.runAsync(() -> next.run(table, layout), compactor);
+  }
+
+  /** Whether a round is under way or files are due (whatever the pacer allows now). */
+  @Override
+  public boolean maintenancePending() {
+    return round != null || !compactionCandidates(Long.MAX_VALUE).isEmpty();
   }
 
   @Override
@@ -510,11 +516,11 @@ public final class MergeOnReadMerge implements MergeStrategy {
    * many as fit both {@code maxBytesPerRound} and the pacer's row budget (the file that crosses a
    * budget is still taken, so a round always makes progress once the budget is positive).
    */
-  private Map<String, List<OwnedFile>> compactionCandidates() {
+  private Map<String, List<OwnedFile>> compactionCandidates(long rowBudget) {
     Map<String, List<OwnedFile>> small = new HashMap<>();
     Map<String, List<OwnedFile>> chosen = new LinkedHashMap<>();
     long budget = policy.maxBytesPerRound();
-    long rows = pacer.rowBudget();
+    long rows = rowBudget;
     List<OwnedFile> all = new ArrayList<>(files.values());
     all.sort(Comparator.comparingDouble(OwnedFile::deletedFraction).reversed());
     for (OwnedFile f : all) {

@@ -44,6 +44,11 @@ public interface MergeStrategy extends AutoCloseable {
    */
   default void scheduleMaintenance(OwnedTable table, MergeLayout layout) {}
 
+  /** Whether work between flushes is due or under way (so an idle partition should come back for it). */
+  default boolean maintenancePending() {
+    return false;
+  }
+
   /** Whether started work between flushes has finished and waits to be committed. */
   default boolean maintenanceReady() {
     return false;

@@ -487,6 +487,70 @@ class MergeOnReadMergeTest {
     issues.close();
   }
 
+  /**
+   * An idle partition (no batch open) compacts the files due at its last flush, paced like any round;
+   * while events are staged it waits for their commit.
+   */
+  @Test
+  void anIdlePartitionCompactsTheFilesDueAtItsLastFlushButNotWhileABatchIsOpen() {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
+        new CompactionPacer(0.5, clock::get)));
+    List<Change> changes = new ArrayList<>();
+    long offset = 0;
+    List<SinkEvent> events = new ArrayList<>();
+    for (int e = 0; e < 400; e++) {
+      Change c = new Change("w" + (e % 4), "I-" + e, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    assertThat(issues.compactionPending()).isFalse();
+    events = new ArrayList<>();
+    for (int e = 0; e < 240; e++) {
+      Change c = new Change("w" + (e % 4), "I-" + e, 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    assertThat(issues.compactionPending()).as("four files are due").isTrue();
+    issues.maintainIdle();
+    assertThat(issues.compactionStats().compactions()).as("no time has passed to share").isZero();
+
+    clock.addAndGet(2_000_000); // 100 rows' worth: one file
+    issues.maintainIdle();
+    assertThat(issues.compactionStats().compactions()).isEqualTo(1);
+    assertThat(issues.compactionStats().filesCompacted()).isEqualTo(1);
+    assertThat(issues.compactionPending()).isTrue();
+    clock.addAndGet(1_000_000_000);
+    issues.maintainIdle();
+    assertThat(issues.compactionStats().filesCompacted()).isEqualTo(4);
+    assertThat(issues.compactionPending()).as("nothing left to compact").isFalse();
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+
+    // due again, but a batch is open: its commit comes first, and the round after it
+    events = new ArrayList<>();
+    for (int e = 0; e < 40; e++) {
+      Change c = new Change("w1", "I-" + (4 * e + 1), 3, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    assertThat(issues.compactionPending()).isTrue();
+    Change open = new Change("w2", "I-2", 3, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+    changes.add(open);
+    issues.add(event(open, offset));
+    clock.addAndGet(1_000_000_000);
+    issues.maintainIdle();
+    assertThat(issues.compactionStats().compactions()).as("no round while events are staged").isEqualTo(2);
+    issues.commit(offset);
+    assertThat(issues.compactionStats().compactions()).isEqualTo(3);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    issues.close();
+  }
+
   /** A commit of one new issue in a workspace of its own, so the compaction round after it has the earlier files to itself. */
   static long commitOneNewIssue(MergeBatchWriter issues, List<Change> changes, String id, long offset) {
     Change c = new Change("w9", id, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
