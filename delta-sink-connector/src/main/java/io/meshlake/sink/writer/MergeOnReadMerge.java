@@ -60,6 +60,9 @@ public final class MergeOnReadMerge implements MergeStrategy {
   private long rowsCompacted;
   private long deletedPurged;
   private long failedRounds;
+  private int failuresInARow;
+  /** After a failed round, no new one starts before this (pacer clock). */
+  private long retryAfterNanos = Long.MIN_VALUE;
   /** The partition's appId, for logs from outside a call that has its table. */
   private String ownerName = "(not opened)";
   private final CompactionPacer pacer;
@@ -471,7 +474,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
 
   @Override
   public void scheduleMaintenance(OwnedTable table, MergeLayout layout) {
-    if (round != null) {
+    if (round != null || pacer.now() < retryAfterNanos) {
       return;
     }
     Map<String, List<OwnedFile>> chosen = compactionCandidates(pacer.rowBudget());
@@ -502,6 +505,10 @@ public final class MergeOnReadMerge implements MergeStrategy {
       Round failed = round;
       round = null;
       failedRounds++;
+      failuresInARow++;
+      // The first retry is at the next chance, then 1 s, 3 s, 7 s ... up to 5 minutes: an idle partition
+      // asks every second, and a source that stays unreadable should not log an error each time.
+      retryAfterNanos = pacer.now() + TimeUnit.SECONDS.toNanos(Math.min(300, (1L << Math.min(failuresInARow - 1, 20)) - 1));
       Throwable cause = failed.done.handle((ok, e) -> e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e).join();
       LOG.error("self-compaction of {} files of {} failed; the table is unchanged and a later flush tries again", failed.fileCount(),
           ownerName, cause);
@@ -802,6 +809,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
         deleteQuietly(table, f);
       }
       round = null;
+      failuresInARow = 0;
       compactions++;
       filesCompacted += done.fileCount();
       rowsCompacted += done.rows;

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,6 +48,15 @@ class MergeOnReadMergeTest {
   static final WriterSettings SETTINGS = new WriterSettings(1 << 20, 1 << 20, 3, Duration.ofMillis(10), 1_000);
 
   @TempDir Path dir;
+  private final List<DeltaTable> tables = new ArrayList<>();
+
+  /** Checkpoints are written in the background: the temporary directory is deleted only once they are. */
+  @AfterEach
+  void awaitCheckpoints() throws InterruptedException {
+    for (DeltaTable table : tables) {
+      assertThat(table.awaitCheckpoints(Duration.ofMinutes(2))).as("checkpoints of " + table.path() + " written").isTrue();
+    }
+  }
 
   record Change(String workspace, String id, long version, boolean tombstone, List<String> labels, IssueStatus status) {}
 
@@ -74,6 +84,7 @@ class MergeOnReadMergeTest {
     TableLayout layout = new TableLayout(model.schema(), List.of(TableLayout.WORKSPACE));
     DeltaTable table = DeltaTable.openOrCreate(store, modelName, layout.schema(), layout.partitionColumns(),
         Map.of(DeltaTable.DELETION_VECTORS, "true", "delta.checkpointInterval", "7"));
+    tables.add(table);
     OwnedTable owned = new OwnedTable(table, "test/model/0", MergeLayout.boundColumns(), true, 3, Duration.ofMillis(10));
     return new MergeBatchWriter(owned, new MergeLayout(layout, 0, SETTINGS), model.rowFunction(), strategy);
   }
@@ -302,21 +313,9 @@ class MergeOnReadMergeTest {
     List<Change> changes = new ArrayList<>();
     long offset = 0;
     // four files of 100 rows, one per workspace
-    List<SinkEvent> events = new ArrayList<>();
-    for (int e = 0; e < 400; e++) {
-      Change c = new Change("w" + (e % 4), "I-" + e, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
-      changes.add(c);
-      events.add(event(c, offset++));
-    }
-    issues.write(events, offset - 1);
+    offset = writeIssues(issues, changes, offset, 400, 1, IssueStatus.ISSUE_STATUS_OPEN);
     // replace 60 of each file's rows: all four files are due
-    events = new ArrayList<>();
-    for (int e = 0; e < 240; e++) {
-      Change c = new Change("w" + (e % 4), "I-" + e, 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
-      changes.add(c);
-      events.add(event(c, offset++));
-    }
-    issues.write(events, offset - 1);
+    offset = writeIssues(issues, changes, offset, 240, 2, IssueStatus.ISSUE_STATUS_DONE);
     assertThat(issues.compactionStats().compactions()).as("the clock has not moved: no time to share").isZero();
 
     // 2 ms at 20 µs a row: 100 rows, so one file per round (the one crossing the budget is taken)
@@ -442,8 +441,9 @@ class MergeOnReadMergeTest {
     LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
     MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
     List<Runnable> rounds = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
     MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
-        CompactionPacer.unpaced(), rounds::add));
+        new CompactionPacer(0.5, clock::get), rounds::add));
     List<Change> changes = new ArrayList<>();
     long offset = 0;
     List<SinkEvent> events = new ArrayList<>();
@@ -460,6 +460,7 @@ class MergeOnReadMergeTest {
       changes.add(c);
       events.add(event(c, offset++));
     }
+    clock.addAndGet(1_000_000_000);
     issues.write(events, offset - 1);
     assertThat(rounds).hasSize(1);
     // the round's source is unreadable while it runs
@@ -474,13 +475,26 @@ class MergeOnReadMergeTest {
     assertThat(issues.compactionStats().failedRounds()).isEqualTo(1);
     assertThat(issues.compactionStats().compactions()).isZero();
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
-    assertThat(rounds).as("the flush that found the failure started the round again").hasSize(1);
+    assertThat(rounds).as("the flush that found the first failure started the round again").hasSize(1);
     Set<Path> added = new HashSet<>(dataFiles(store, "jira_issue"));
     added.removeAll(beforeFailure);
-    assertThat(added).as("only the batch's file is new: the failed round's files were deleted").hasSize(1);
+    assertThat(added).as("only the batch's file is new: the failed round left nothing").hasSize(1);
+
+    // a second failure in a row: no new round for a second
+    Files.move(source, aside);
+    rounds.remove(0).run();
+    Files.move(aside, source);
+    clock.addAndGet(500_000_000);
+    offset = commitOneNewIssue(issues, changes, "I-9001", offset);
+    assertThat(issues.compactionStats().failedRounds()).isEqualTo(2);
+    assertThat(rounds).as("backing off after two failures in a row").isEmpty();
+    assertThat(issues.compactionPending()).as("the files are still due").isTrue();
+    clock.addAndGet(1_000_000_000);
+    offset = commitOneNewIssue(issues, changes, "I-9002", offset);
+    assertThat(rounds).hasSize(1);
 
     rounds.remove(0).run();
-    commitOneNewIssue(issues, changes, "I-9001", offset);
+    commitOneNewIssue(issues, changes, "I-9003", offset);
     assertThat(issues.compactionStats().compactions()).isEqualTo(1);
     assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(20);
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
@@ -500,21 +514,9 @@ class MergeOnReadMergeTest {
         new CompactionPacer(0.5, clock::get)));
     List<Change> changes = new ArrayList<>();
     long offset = 0;
-    List<SinkEvent> events = new ArrayList<>();
-    for (int e = 0; e < 400; e++) {
-      Change c = new Change("w" + (e % 4), "I-" + e, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
-      changes.add(c);
-      events.add(event(c, offset++));
-    }
-    issues.write(events, offset - 1);
+    offset = writeIssues(issues, changes, offset, 400, 1, IssueStatus.ISSUE_STATUS_OPEN);
     assertThat(issues.compactionPending()).isFalse();
-    events = new ArrayList<>();
-    for (int e = 0; e < 240; e++) {
-      Change c = new Change("w" + (e % 4), "I-" + e, 2, false, List.of(), IssueStatus.ISSUE_STATUS_DONE);
-      changes.add(c);
-      events.add(event(c, offset++));
-    }
-    issues.write(events, offset - 1);
+    offset = writeIssues(issues, changes, offset, 240, 2, IssueStatus.ISSUE_STATUS_DONE);
     assertThat(issues.compactionPending()).as("four files are due").isTrue();
     issues.maintainIdle();
     assertThat(issues.compactionStats().compactions()).as("no time has passed to share").isZero();
@@ -531,7 +533,7 @@ class MergeOnReadMergeTest {
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
 
     // due again, but a batch is open: its commit comes first, and the round after it
-    events = new ArrayList<>();
+    List<SinkEvent> events = new ArrayList<>();
     for (int e = 0; e < 40; e++) {
       Change c = new Change("w1", "I-" + (4 * e + 1), 3, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
       changes.add(c);
@@ -549,6 +551,18 @@ class MergeOnReadMergeTest {
     assertThat(issues.compactionStats().compactions()).isEqualTo(3);
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
     issues.close();
+  }
+
+  /** Commits issues I-0 .. I-(count - 1) at {@code version}, spread over workspaces w0 .. w3; returns the next offset. */
+  static long writeIssues(MergeBatchWriter issues, List<Change> changes, long offset, int count, long version, IssueStatus status) {
+    List<SinkEvent> events = new ArrayList<>();
+    for (int e = 0; e < count; e++) {
+      Change c = new Change("w" + (e % 4), "I-" + e, version, false, List.of(), status);
+      changes.add(c);
+      events.add(event(c, offset++));
+    }
+    issues.write(events, offset - 1);
+    return offset;
   }
 
   /** A commit of one new issue in a workspace of its own, so the compaction round after it has the earlier files to itself. */
