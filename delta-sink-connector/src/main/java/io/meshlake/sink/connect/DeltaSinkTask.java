@@ -246,6 +246,30 @@ public class DeltaSinkTask extends SinkTask {
     compactionPending = pending;
     idleCheckDue = false;
     metrics.compactionPending.set(pending);
+    publishCompactionStats();
+  }
+
+  /** Self-compaction counters over the task's current merge partitions, to JMX. */
+  private void publishCompactionStats() {
+    long rounds = 0;
+    long compactedFiles = 0;
+    long purged = 0;
+    long compactedRows = 0;
+    long failed = 0;
+    for (PartitionBuffer b : buffers.values()) {
+      if (b.writer() instanceof MergeBatchWriter m) {
+        rounds += m.compactionStats().compactions();
+        compactedFiles += m.compactionStats().filesCompacted();
+        purged += m.compactionStats().deletedRowsPurged();
+        compactedRows += m.compactionStats().rowsRewritten();
+        failed += m.compactionStats().failedRounds();
+      }
+    }
+    metrics.compactions.set(rounds);
+    metrics.filesCompacted.set(compactedFiles);
+    metrics.deletedRowsPurged.set(purged);
+    metrics.rowsCompacted.set(compactedRows);
+    metrics.failedCompactions.set(failed);
   }
 
   /** How soon an idle task with compaction pending is called again; the pacer keeps each round to its share. */
@@ -329,25 +353,7 @@ public class DeltaSinkTask extends SinkTask {
       metrics.rowsRewritten.addAndGet(stats.rowsRead());
       metrics.filesRewritten.addAndGet(stats.filesRewritten());
       metrics.staleChanges.addAndGet(stats.opsStale());
-      long rounds = 0;
-      long compactedFiles = 0;
-      long purged = 0;
-      long compactedRows = 0;
-      long failed = 0;
-      for (PartitionBuffer b : buffers.values()) {
-        if (b.writer() instanceof MergeBatchWriter m) {
-          rounds += m.compactionStats().compactions();
-          compactedFiles += m.compactionStats().filesCompacted();
-          purged += m.compactionStats().deletedRowsPurged();
-          compactedRows += m.compactionStats().rowsRewritten();
-          failed += m.compactionStats().failedRounds();
-        }
-      }
-      metrics.compactions.set(rounds);
-      metrics.filesCompacted.set(compactedFiles);
-      metrics.deletedRowsPurged.set(purged);
-      metrics.rowsCompacted.set(compactedRows);
-      metrics.failedCompactions.set(failed);
+      publishCompactionStats();
     }
     if (buffer.writer() instanceof MergeBatchWriter merge) {
       var times = merge.lastTimes();

@@ -32,7 +32,8 @@ public final class MergeBatchWriter implements BatchWriter {
   /**
    * Where the last commit's time went: planning it (closing the batch's files, locating and marking
    * replaced rows, writing deletion vectors), writing it to the Delta log (checkpoints are written in
-   * the background), and and the self-compaction it carried (committing a round finished in the background, or running one inline).
+   * the background), and the self-compaction it carried (committing a round finished in the
+   * background, or running one inline).
    */
   public record CommitTimes(long planMillis, long logMillis, long compactionMillis) {}
 
