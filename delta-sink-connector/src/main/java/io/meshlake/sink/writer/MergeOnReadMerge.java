@@ -540,7 +540,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
       }
     }
     for (Map.Entry<String, List<OwnedFile>> ws : small.entrySet()) {
-      List<OwnedFile> tier = fullTier(ws.getKey(), ws.getValue());
+      List<OwnedFile> tier = fullTier(ws.getValue());
       for (OwnedFile f : tier) {
         if (budget <= 0 || rows <= 0) {
           break;
@@ -555,7 +555,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /**
-   * The smallest tier of a workspace's small files that is full ({@link #tierFill}), or none.
+   * The smallest tier of a workspace's small files that holds {@code smallFiles} files, or none.
    * Files are tiered by live rows in steps of {@code smallFiles}x, so merging a full tier always
    * makes a file of a higher tier: each row is rewritten at most once per tier it climbs (a few
    * times in all), never once per round as when every small file of a growing table is merged.
@@ -563,29 +563,17 @@ public final class MergeOnReadMerge implements MergeStrategy {
    * (a few KiB) dwarf a handful of rows, so eight one-row files merged into a file of the same
    * byte tier, and its rows were merged again round after round.
    */
-  private List<OwnedFile> fullTier(String workspace, List<OwnedFile> smallFiles) {
+  private List<OwnedFile> fullTier(List<OwnedFile> smallFiles) {
     Map<Integer, List<OwnedFile>> tiers = new java.util.TreeMap<>();
     for (OwnedFile f : smallFiles) {
       tiers.computeIfAbsent(tier(f.liveRows(), policy.smallFiles()), t -> new ArrayList<>()).add(f);
     }
-    for (Map.Entry<Integer, List<OwnedFile>> t : tiers.entrySet()) {
-      if (t.getValue().size() >= tierFill(workspace, t.getKey(), policy.smallFiles())) {
-        return t.getValue();
+    for (List<OwnedFile> files : tiers.values()) {
+      if (files.size() >= policy.smallFiles()) {
+        return files;
       }
     }
     return List.of();
-  }
-
-  /**
-   * How many files fill a workspace's tier: from {@code factor} to {@code 2 * factor - 1}, fixed per
-   * workspace and tier. A batch adds a file to every workspace it touches, so with one fill for all
-   * the workspaces' tiers filled in the same batch and that batch carried dozens of merges (after a
-   * bulk load, the change stream's first batch: rounds of 360-409 files; benchmarks/RESULTS.md,
-   * round P). Merging at least {@code factor} files of a tier still always climbs a tier.
-   */
-  static int tierFill(String workspace, int tier, int factor) {
-    int mixed = (workspace.hashCode() * 31 + tier) * 0x9E3779B9;
-    return factor + Math.floorMod(mixed ^ (mixed >>> 16), factor);
   }
 
   /** The tier of a file of {@code liveRows} rows: 0 below {@code factor} rows, 1 below factor², and so on. */

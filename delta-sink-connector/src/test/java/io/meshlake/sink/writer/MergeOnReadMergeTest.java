@@ -590,23 +590,6 @@ class MergeOnReadMergeTest {
       assertThat(MergeOnReadMerge.tier(8L * rows, 8)).as("8 files of %d rows", rows).isGreaterThan(MergeOnReadMerge.tier(rows, 8));
     }
     assertThat(MergeOnReadMerge.tier(Long.MAX_VALUE, 16)).isLessThan(63);
-
-    // Workspaces fill a tier at different counts (factor .. 2 x factor - 1), so the tiers of workspaces
-    // fed by the same batches do not all fill in one batch; any fill still climbs a tier.
-    Set<Integer> fills = new HashSet<>();
-    for (int w = 0; w < 100; w++) {
-      for (int tier = 0; tier < 4; tier++) {
-        int fill = MergeOnReadMerge.tierFill("w" + w, tier, 8);
-        assertThat(fill).isBetween(8, 15).isEqualTo(MergeOnReadMerge.tierFill("w" + w, tier, 8));
-        fills.add(fill);
-      }
-    }
-    assertThat(fills).as("every fill from 8 to 15 occurs").hasSize(8);
-    Set<Integer> firstTier = new HashSet<>();
-    for (int w = 0; w < 100; w++) {
-      firstTier.add(MergeOnReadMerge.tierFill("ari-workspace-" + w, 0, 8));
-    }
-    assertThat(firstTier).as("spread over workspaces of one tier").hasSizeGreaterThanOrEqualTo(6);
     assertThat(MergeOnReadMerge.tier(Long.MAX_VALUE, 3)).isLessThan(63);
   }
 }
