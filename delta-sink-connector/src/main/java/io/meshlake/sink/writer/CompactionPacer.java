@@ -6,10 +6,12 @@ import java.util.function.LongSupplier;
  * How many rows a merge-on-read self-compaction round may read. Inline, compaction runs on the task
  * thread after a commit, so records arriving meanwhile wait for it; in the background it takes the
  * CPU they need on a small machine. Either way a round is planned to last at most
- * {@code share / (1 - share)} times the time since the previous round ended, at the cost per row the
- * task measured over its own rounds. A partition flushed every second then waits about a second for
- * compaction at most (share 0.5), and a burst of due files is spread over the next flushes; while
- * files are due, compaction takes at most that share of the task's time.
+ * {@code share / (1 - share)} times the time since the previous round ended or the open batch took
+ * its first change, whichever is later, at the cost per row the task measured over its own rounds.
+ * A partition flushed every second then waits about a second for compaction at most (share 0.5),
+ * and a burst of due files is spread over the next flushes; while files are due, compaction takes
+ * at most that share of the task's time. Time before a batch's first change (a quiet partition, a
+ * paused connector) earns no credit: it would let the first flush after it carry one long round.
  */
 public final class CompactionPacer {
 
@@ -28,7 +30,8 @@ public final class CompactionPacer {
   private final double share;
   private final LongSupplier nanoClock;
   private double nanosPerRow = INITIAL_NANOS_PER_ROW;
-  private long lastRoundEnded;
+  /** Where the time compaction may take its share of begins: the previous round's end or the open batch's first change. */
+  private long creditSince;
 
   /** @param share the largest share of the task's time compaction takes while files are due, in (0, 1) */
   public CompactionPacer(double share, LongSupplier nanoClock) {
@@ -37,7 +40,7 @@ public final class CompactionPacer {
     }
     this.share = share;
     this.nanoClock = nanoClock;
-    this.lastRoundEnded = nanoClock.getAsLong();
+    this.creditSince = nanoClock.getAsLong();
   }
 
   /** No pacing: every round may read as many rows as the policy's byte bound lets it. */
@@ -56,7 +59,15 @@ public final class CompactionPacer {
 
   /** The task starts taking records now (after its key locator was rebuilt): that time is not compaction's to share. */
   public void started() {
-    lastRoundEnded = nanoClock.getAsLong();
+    creditSince = nanoClock.getAsLong();
+  }
+
+  /**
+   * A batch took its first change. The next round's share is of the time from now (or from a later
+   * round's end): e.g. after a minute of pause, the first flush's round is as long as that batch, not a minute.
+   */
+  public void batchOpened() {
+    creditSince = Math.max(creditSince, nanoClock.getAsLong());
   }
 
   public long now() {
@@ -68,7 +79,7 @@ public final class CompactionPacer {
     if (!paced()) {
       return Long.MAX_VALUE;
     }
-    double allowedNanos = Math.max(0, nanoClock.getAsLong() - lastRoundEnded) * share / (1 - share);
+    double allowedNanos = Math.max(0, nanoClock.getAsLong() - creditSince) * share / (1 - share);
     return (long) Math.min(Long.MAX_VALUE / 2.0, allowedNanos / nanosPerRow);
   }
 
@@ -85,7 +96,7 @@ public final class CompactionPacer {
     if (rowsRead >= MIN_ROWS_TO_ESTIMATE && ended > startedNanos) {
       nanosPerRow = (nanosPerRow + (double) (ended - startedNanos) / rowsRead) / 2;
     }
-    lastRoundEnded = ended;
+    creditSince = Math.max(creditSince, ended);
   }
 
   /** The current estimate of a compacted row's cost, in nanoseconds (NaN when unpaced). */

@@ -255,6 +255,8 @@ public final class MergeOnReadMerge implements MergeStrategy {
     long written;
     long applied;
     long stale;
+    /** Whether the pacer was told this batch took its first change. */
+    boolean opened;
     Sealed sealed;
   }
 
@@ -273,6 +275,10 @@ public final class MergeOnReadMerge implements MergeStrategy {
   public void stage(OwnedTable table, MergeLayout layout, GroupOp op) {
     if (staging.sealed != null) {
       throw new IllegalStateException("the batch of " + table.appId() + " is being committed; no more changes belong to it");
+    }
+    if (!staging.opened) {
+      staging.opened = true;
+      pacer.batchOpened();
     }
     KeyLocator.Key key = KeyLocator.key(op.resourceAri());
     Staged previous = staging.newest.get(key);

@@ -27,6 +27,27 @@ class CompactionPacerTest {
   }
 
   @Test
+  void timeBeforeABatchsFirstChangeEarnsNoCredit() {
+    AtomicLong clock = new AtomicLong();
+    CompactionPacer pacer = new CompactionPacer(0.5, clock::get);
+    clock.addAndGet(60_000 * MS); // a minute of quiet (or a paused connector) with nothing due
+    assertThat(pacer.rowBudget()).as("idle compaction may use the quiet time").isEqualTo(3_000_000);
+
+    pacer.batchOpened();
+    clock.addAndGet(400 * MS); // the batch stages for 400 ms and commits
+    assertThat(pacer.rowBudget()).as("a round as long as the batch, not the minute before it").isEqualTo(20_000);
+
+    // a round (e.g. in the background) that ended after the batch opened starts the credit at its end
+    long started = clock.get() - 300 * MS;
+    pacer.roundDone(started, clock.get() - 100 * MS, 1_000);
+    assertThat(pacer.rowBudget()).isEqualTo(5_000);
+    // ... and one that ended before it does not move the start back
+    pacer.batchOpened();
+    pacer.roundDone(started, started + MS, 1_000);
+    assertThat(pacer.rowBudget()).isZero();
+  }
+
+  @Test
   void theCostPerRowFollowsTheTasksOwnRoundsButNotTinyOnes() {
     AtomicLong clock = new AtomicLong();
     CompactionPacer pacer = new CompactionPacer(0.5, clock::get);

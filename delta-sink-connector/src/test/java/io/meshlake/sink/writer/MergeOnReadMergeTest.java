@@ -318,17 +318,20 @@ class MergeOnReadMergeTest {
     offset = writeIssues(issues, changes, offset, 240, 2, IssueStatus.ISSUE_STATUS_DONE);
     assertThat(issues.compactionStats().compactions()).as("the clock has not moved: no time to share").isZero();
 
-    // 2 ms at 20 µs a row: 100 rows, so one file per round (the one crossing the budget is taken)
-    clock.addAndGet(2_000_000);
-    offset = commitOneNewIssue(issues, changes, "I-9000", offset);
+    // a minute of quiet before a batch earns no credit: its round may take a share of the batch's own time
+    clock.addAndGet(60_000_000_000L);
+    offset = commitOneNewIssue(issues, changes, "I-8999", offset);
+    assertThat(issues.compactionStats().compactions()).as("the batch took no time").isZero();
+
+    // a batch open for 2 ms, at 20 µs a row: 100 rows, so one file per round (the one crossing the budget is taken)
+    offset = commitOneNewIssue(issues, changes, "I-9000", offset, clock, 2_000_000);
     assertThat(issues.compactionStats().compactions()).isEqualTo(1);
     assertThat(issues.compactionStats().filesCompacted()).isEqualTo(1);
     assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(60);
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
 
-    // a second later, the other three in one round
-    clock.addAndGet(1_000_000_000);
-    offset = commitOneNewIssue(issues, changes, "I-9001", offset);
+    // a batch open for a second: the other three in one round
+    offset = commitOneNewIssue(issues, changes, "I-9001", offset, clock, 1_000_000_000);
     assertThat(issues.compactionStats().compactions()).isEqualTo(2);
     assertThat(issues.compactionStats().filesCompacted()).isEqualTo(4);
     assertThat(issues.compactionStats().deletedRowsPurged()).isEqualTo(240);
@@ -460,8 +463,9 @@ class MergeOnReadMergeTest {
       changes.add(c);
       events.add(event(c, offset++));
     }
+    events.forEach(issues::add);
     clock.addAndGet(1_000_000_000);
-    issues.write(events, offset - 1);
+    issues.commit(offset - 1);
     assertThat(rounds).hasSize(1);
     // the round's source is unreadable while it runs
     Path source = firstFiles.iterator().next();
@@ -471,7 +475,7 @@ class MergeOnReadMergeTest {
     Files.move(aside, source);
     Set<Path> beforeFailure = dataFiles(store, "jira_issue");
 
-    offset = commitOneNewIssue(issues, changes, "I-9000", offset);
+    offset = commitOneNewIssue(issues, changes, "I-9000", offset, clock, 1_000_000_000);
     assertThat(issues.compactionStats().failedRounds()).isEqualTo(1);
     assertThat(issues.compactionStats().compactions()).isZero();
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
@@ -484,13 +488,11 @@ class MergeOnReadMergeTest {
     Files.move(source, aside);
     rounds.remove(0).run();
     Files.move(aside, source);
-    clock.addAndGet(500_000_000);
-    offset = commitOneNewIssue(issues, changes, "I-9001", offset);
+    offset = commitOneNewIssue(issues, changes, "I-9001", offset, clock, 500_000_000);
     assertThat(issues.compactionStats().failedRounds()).isEqualTo(2);
     assertThat(rounds).as("backing off after two failures in a row").isEmpty();
     assertThat(issues.compactionPending()).as("the files are still due").isTrue();
-    clock.addAndGet(1_000_000_000);
-    offset = commitOneNewIssue(issues, changes, "I-9002", offset);
+    offset = commitOneNewIssue(issues, changes, "I-9002", offset, clock, 1_000_000_000);
     assertThat(rounds).hasSize(1);
 
     rounds.remove(0).run();
@@ -567,9 +569,17 @@ class MergeOnReadMergeTest {
 
   /** A commit of one new issue in a workspace of its own, so the compaction round after it has the earlier files to itself. */
   static long commitOneNewIssue(MergeBatchWriter issues, List<Change> changes, String id, long offset) {
+    return commitOneNewIssue(issues, changes, id, offset, new java.util.concurrent.atomic.AtomicLong(), 0);
+  }
+
+  /** The same, the batch open for {@code openNanos} on the pacer's {@code clock} (the time a round may take its share of). */
+  static long commitOneNewIssue(MergeBatchWriter issues, List<Change> changes, String id, long offset,
+      java.util.concurrent.atomic.AtomicLong clock, long openNanos) {
     Change c = new Change("w9", id, 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
     changes.add(c);
-    issues.write(List.of(event(c, offset)), offset);
+    issues.add(event(c, offset));
+    clock.addAndGet(openNanos);
+    issues.commit(offset);
     return offset + 1;
   }
 
