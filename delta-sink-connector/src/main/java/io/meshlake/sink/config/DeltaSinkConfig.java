@@ -129,7 +129,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
               + " 50,000-event batches cause (one to two rows per event) while a burst of due files is spread over several flushes.")
       .define(COMPACTION_MAX_TIME_SHARE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.05, 0.95), Importance.LOW,
           "merge_on_read: the largest share of a task's time self-compaction takes while files are due. A round is planned"
-              + " to last at most share / (1 - share) times the time since the previous round ended, at the task's measured"
+              + " to last at most share / (1 - share) times the time since the previous round ended or the open batch took its"
+              + " first change, whichever is later (quiet time earns no credit), at the task's measured"
               + " cost per row, so a burst of due files is spread over the next flushes. Inline, records arriving meanwhile"
               + " wait: at the default (0.5) a partition flushed every second waits about a second for compaction at most;"
               + " in the background the round takes that share of a core.")
