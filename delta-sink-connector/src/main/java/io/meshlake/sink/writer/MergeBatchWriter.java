@@ -113,7 +113,7 @@ public final class MergeBatchWriter implements BatchWriter {
     }
     long committed = System.nanoTime();
     staged = 0;
-    maintain();
+    maintain(false);
     lastTimes = new CommitTimes(planNanos[0] / 1_000_000, (committed - started - planNanos[0]) / 1_000_000,
         (System.nanoTime() - committed) / 1_000_000);
   }
@@ -123,11 +123,11 @@ public final class MergeBatchWriter implements BatchWriter {
    * batch is open (right after a commit, or while the partition is idle): a round finished in the
    * background is committed, and the next one starts (inline: runs and is committed at once).
    */
-  private void maintain() {
+  private void maintain(boolean quiet) {
     if (strategy.maintenanceReady()) {
       table.commitMaintenance(t -> strategy.maintenance(t, layout));
     }
-    strategy.scheduleMaintenance(table, layout);
+    strategy.scheduleMaintenance(table, layout, quiet);
     if (strategy.maintenanceReady()) {
       table.commitMaintenance(t -> strategy.maintenance(t, layout));
     }
@@ -135,18 +135,18 @@ public final class MergeBatchWriter implements BatchWriter {
 
   /**
    * Self-compaction for a partition with no open batch, e.g. after a bulk load while no change
-   * arrives: without it, files due at the last flush would wait for the next event. Does nothing
-   * while the partition has events staged.
+   * arrives: without it, files due at the last flush would wait for the next event, and a quiet
+   * partition's time goes to files that are nearly due. Does nothing while the partition has events staged.
    */
   public void maintainIdle() {
     if (staged == 0) {
-      maintain();
+      maintain(true);
     }
   }
 
-  /** Whether self-compaction has files due or a round under way. */
+  /** Whether self-compaction has files due (with no events staged: for a quiet partition) or a round under way. */
   public boolean compactionPending() {
-    return strategy.maintenancePending();
+    return strategy.maintenancePending(staged == 0);
   }
 
   public CommitTimes lastTimes() {

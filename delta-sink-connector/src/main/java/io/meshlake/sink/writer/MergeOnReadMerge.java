@@ -479,26 +479,27 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   @Override
-  public void scheduleMaintenance(OwnedTable table, MergeLayout layout) {
+  public void scheduleMaintenance(OwnedTable table, MergeLayout layout, boolean quiet) {
     if (round != null || pacer.now() < retryAfterNanos) {
       return;
     }
-    Map<String, List<OwnedFile>> chosen = compactionCandidates(pacer.rowBudget());
+    long budget = pacer.rowBudget();
+    Map<String, List<OwnedFile>> chosen = compactionCandidates(budget, quiet);
     if (chosen.isEmpty()) {
       return;
     }
     Map<String, List<Source>> sources = new LinkedHashMap<>();
     chosen.forEach((ws, list) -> list.forEach(f -> sources.computeIfAbsent(ws, w -> new ArrayList<>())
         .add(new Source(f.id, f.file, f.deleted.clone()))));
-    Round next = new Round(sources, pacer.rowBudget());
+    Round next = new Round(sources, budget);
     round = next;
     next.done = CompletableFuture.runAsync(() -> next.run(table, layout), compactor);
   }
 
   /** Whether a round is under way or files are due (whatever the pacer allows now). */
   @Override
-  public boolean maintenancePending() {
-    return round != null || !compactionCandidates(Long.MAX_VALUE).isEmpty();
+  public boolean maintenancePending(boolean quiet) {
+    return round != null || !compactionCandidates(Long.MAX_VALUE, quiet).isEmpty();
   }
 
   @Override
@@ -527,9 +528,13 @@ public final class MergeOnReadMerge implements MergeStrategy {
   /**
    * Per workspace, the files to rewrite now: heavily deleted ones, or many small ones together, as
    * many as fit both {@code maxBytesPerRound} and the pacer's row budget (the file that crosses a
-   * budget is still taken, so a round always makes progress once the budget is positive).
+   * budget is still taken, so a round always makes progress once the budget is positive). A quiet
+   * partition (no batch open, no records arriving) merges a tier once it holds half the factor's
+   * files: a bulk load leaves many workspaces' tiers just short of full, and without this the first
+   * batches after it would tip them all at once, rewriting the load's rows on the change stream's time.
    */
-  private Map<String, List<OwnedFile>> compactionCandidates(long rowBudget) {
+  private Map<String, List<OwnedFile>> compactionCandidates(long rowBudget, boolean quiet) {
+    int tierFull = quiet ? quietTierFiles(policy.smallFiles()) : policy.smallFiles();
     Map<String, List<OwnedFile>> small = new HashMap<>();
     Map<String, List<OwnedFile>> chosen = new LinkedHashMap<>();
     long budget = policy.maxBytesPerRound();
@@ -546,7 +551,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
       }
     }
     for (Map.Entry<String, List<OwnedFile>> ws : small.entrySet()) {
-      List<OwnedFile> tier = fullTier(ws.getValue());
+      List<OwnedFile> tier = fullTier(ws.getValue(), tierFull);
       for (OwnedFile f : tier) {
         if (budget <= 0 || rows <= 0) {
           break;
@@ -560,8 +565,13 @@ public final class MergeOnReadMerge implements MergeStrategy {
     return chosen;
   }
 
+  /** How many files of one tier a quiet partition merges: half the factor, at least two. */
+  static int quietTierFiles(int factor) {
+    return Math.max(2, factor / 2);
+  }
+
   /**
-   * The smallest tier of a workspace's small files that holds {@code smallFiles} files, or none.
+   * The smallest tier of a workspace's small files that holds {@code full} files, or none.
    * Files are tiered by live rows in steps of {@code smallFiles}x, so merging a full tier always
    * makes a file of a higher tier: each row is rewritten at most once per tier it climbs (a few
    * times in all), never once per round as when every small file of a growing table is merged.
@@ -569,13 +579,13 @@ public final class MergeOnReadMerge implements MergeStrategy {
    * (a few KiB) dwarf a handful of rows, so eight one-row files merged into a file of the same
    * byte tier, and its rows were merged again round after round.
    */
-  private List<OwnedFile> fullTier(List<OwnedFile> smallFiles) {
+  private List<OwnedFile> fullTier(List<OwnedFile> smallFiles, int full) {
     Map<Integer, List<OwnedFile>> tiers = new java.util.TreeMap<>();
     for (OwnedFile f : smallFiles) {
       tiers.computeIfAbsent(tier(f.liveRows(), policy.smallFiles()), t -> new ArrayList<>()).add(f);
     }
     for (List<OwnedFile> files : tiers.values()) {
-      if (files.size() >= policy.smallFiles()) {
+      if (files.size() >= full) {
         return files;
       }
     }

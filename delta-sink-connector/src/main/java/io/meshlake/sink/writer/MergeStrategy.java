@@ -40,12 +40,13 @@ public interface MergeStrategy extends AutoCloseable {
 
   /**
    * Starts work between flushes (self-compaction) if some is due and none is under way: on a
-   * thread of its own, or at once when the strategy compacts inline. Called after each commit.
+   * thread of its own, or at once when the strategy compacts inline. Called after each commit, and
+   * while the partition is {@code quiet} (no batch open, no records arriving), when more may be due.
    */
-  default void scheduleMaintenance(OwnedTable table, MergeLayout layout) {}
+  default void scheduleMaintenance(OwnedTable table, MergeLayout layout, boolean quiet) {}
 
-  /** Whether work between flushes is due or under way (so an idle partition should come back for it). */
-  default boolean maintenancePending() {
+  /** Whether work between flushes is due ({@code quiet}: for a quiet partition) or under way, so an idle partition should come back for it. */
+  default boolean maintenancePending(boolean quiet) {
     return false;
   }
 

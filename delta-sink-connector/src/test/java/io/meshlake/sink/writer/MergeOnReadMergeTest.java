@@ -555,6 +555,52 @@ class MergeOnReadMergeTest {
     issues.close();
   }
 
+  /**
+   * A quiet partition merges a tier of small files once it holds half the factor's files (4 of 8), so
+   * the tiers a bulk load leaves nearly full are merged before changes arrive; a flush still waits for 8.
+   */
+  @Test
+  void aQuietPartitionMergesATierAtHalfTheFactor() {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.9, 8, 1 << 30, 1 << 30);
+    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
+        CompactionPacer.unpaced()));
+    List<Change> changes = new ArrayList<>();
+    long offset = 0;
+    for (int i = 0; i < 3; i++) {
+      offset = commitOneNewIssue(issues, changes, "I-" + i, offset);
+    }
+    assertThat(issues.compactionPending()).as("3 files of tier 0: not even a quiet partition merges them").isFalse();
+    offset = commitOneNewIssue(issues, changes, "I-3", offset);
+    assertThat(issues.compactionStats().compactions()).as("a flush merges a tier at 8 files").isZero();
+    assertThat(issues.compactionPending()).as("4 files: due once the partition is quiet").isTrue();
+
+    Change open = new Change("w9", "I-4", 1, false, List.of(), IssueStatus.ISSUE_STATUS_OPEN);
+    changes.add(open);
+    issues.add(event(open, offset));
+    assertThat(issues.compactionPending()).as("not quiet while a batch is open").isFalse();
+    issues.maintainIdle();
+    assertThat(issues.compactionStats().compactions()).isZero();
+    issues.commit(offset++);
+    assertThat(issues.compactionStats().compactions()).as("5 files are not a full tier for a flush").isZero();
+
+    issues.maintainIdle();
+    assertThat(issues.compactionStats().compactions()).isEqualTo(1);
+    assertThat(issues.compactionStats().filesCompacted()).isEqualTo(5);
+    assertThat(issues.compactionPending()).isFalse();
+    assertThat(issues.table().files(issues.table().latest(), Map.of(), f -> true)).as("one live file").hasSize(1);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+
+    // 8 files at a flush are merged by the flush, quiet or not
+    for (int i = 5; i < 12; i++) {
+      offset = commitOneNewIssue(issues, changes, "I-" + i, offset);
+    }
+    assertThat(issues.compactionStats().compactions()).isEqualTo(2);
+    assertThat(issues.compactionStats().filesCompacted()).isEqualTo(13);
+    assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
+    issues.close();
+  }
+
   /** Commits issues I-0 .. I-(count - 1) at {@code version}, spread over workspaces w0 .. w3; returns the next offset. */
   static long writeIssues(MergeBatchWriter issues, List<Change> changes, long offset, int count, long version, IssueStatus status) {
     List<SinkEvent> events = new ArrayList<>();
