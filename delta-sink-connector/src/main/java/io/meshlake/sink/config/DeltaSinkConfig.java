@@ -120,7 +120,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
               + "Each rewrite copies the file's live rows, so the default (half) keeps that copying to about two rows per change.")
       .define(COMPACTION_SMALL_FILES, Type.INT, 8, ConfigDef.Range.atLeast(2), Importance.LOW,
           "merge_on_read: small files of one workspace are tiered by live rows in steps of this factor (below it, below"
-              + " its square, ...); once a tier holds this many files they are rewritten together into one of a higher tier.")
+              + " its square, ...); once a tier holds this many files they are rewritten together into one of a higher tier"
+              + " (in a quiet partition, with no records arriving, once it holds half as many).")
       .define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 8L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
           "merge_on_read: files below this size count as small.")
       .define(COMPACTION_MAX_BYTES, Type.LONG, 32L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
