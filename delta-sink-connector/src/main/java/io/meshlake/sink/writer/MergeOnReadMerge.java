@@ -572,12 +572,14 @@ public final class MergeOnReadMerge implements MergeStrategy {
 
   /**
    * The smallest tier of a workspace's small files that holds {@code full} files, or none.
-   * Files are tiered by live rows in steps of {@code smallFiles}x, so merging a full tier always
+   * Files are tiered by live rows in steps of {@code smallFiles}x, so merging a full tier (factor files) always
    * makes a file of a higher tier: each row is rewritten at most once per tier it climbs (a few
    * times in all), never once per round as when every small file of a growing table is merged.
    * Tiers by bytes did not climb for the smallest files: a file's footer and column metadata
    * (a few KiB) dwarf a handful of rows, so eight one-row files merged into a file of the same
-   * byte tier, and its rows were merged again round after round.
+   * byte tier, and its rows were merged again round after round. A quiet partition's merge of half a
+   * tier may stay in the tier (its rows may be rewritten once or twice more there); each such merge
+   * still leaves fewer files, so quiet rounds end.
    */
   private List<OwnedFile> fullTier(List<OwnedFile> smallFiles, int full) {
     Map<Integer, List<OwnedFile>> tiers = new java.util.TreeMap<>();
