@@ -256,6 +256,63 @@ class MergeSinkIT {
     }
   }
 
+  /**
+   * A merge_on_read partition that goes quiet merges a tier of small files once it holds half
+   * {@code compaction.small.files} (8): six flushes of ten new issues leave six files of one tier,
+   * which a flush (waiting for eight) never merges; the task, called by Connect with no records,
+   * does, and the table keeps every row.
+   */
+  @Test
+  void aQuietMergeOnReadPartitionMergesItsNearlyFullTiers() throws Exception {
+    String topic = KafkaTestCluster.uniqueTopic("model.jira_issue");
+    String dlq = KafkaTestCluster.uniqueTopic("dlq.jira");
+    harness.kafka.createTopic(topic, 1);
+    Path dir = lake.resolve("quiet");
+    LocalTableStore store = new LocalTableStore(dir);
+    Map<String, String> merge = harness.baseConfig(topic, dir.toString(), dlq);
+    merge.put("merge.mode", "merge_on_read");
+    merge.put("writer.type", "Merge");
+    merge.put("model", "jira_issue");
+    merge.put("table.name", "issues");
+    merge.put("tasks.max", "1");
+    merge.put("flush.max.records", "10");
+    List<Change> all = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = harness.kafka.producer()) {
+      harness.deploy("quiet-issues", merge);
+      for (int flush = 0; flush < 6; flush++) {
+        List<Change> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          batch.add(new Change("w0", "I-" + (flush * 10 + i), 1, false, List.of()));
+        }
+        send(producer, topic, batch);
+        all.addAll(batch);
+        await().atMost(SinkHarness.deadline()).untilAsserted(() -> {
+          harness.assertNoFailedTask("quiet-issues");
+          assertThat(issueState(store, "issues")).isEqualTo(expectedIssueState(all));
+        });
+      }
+      await().atMost(SinkHarness.deadline()).untilAsserted(() -> {
+        DeltaTable table = DeltaTable.open(store, "issues");
+        Map<Integer, Integer> filesPerTier = new TreeMap<>();
+        table.files(table.latest(), Map.of(), f -> true)
+            .forEach(f -> filesPerTier.merge(tier(f.liveRecords(), 8), 1, Integer::sum));
+        assertThat(filesPerTier.values()).as("live files per tier of live rows: %s", filesPerTier).allMatch(n -> n < 4);
+      });
+      assertThat(issueState(store, "issues")).isEqualTo(expectedIssueState(all));
+      harness.assertNoFailedTask("quiet-issues");
+    }
+    assertThat(harness.kafka.readAll(dlq)).isEmpty();
+  }
+
+  /** A file's tier: 0 below {@code factor} live rows, 1 below its square, and so on. */
+  static int tier(long liveRows, int factor) {
+    int tier = 0;
+    for (long bound = factor; liveRows >= bound; bound *= factor) {
+      tier++;
+    }
+    return tier;
+  }
+
   static Map<String, String> counts(Map<String, ?> m) {
     Map<String, String> out = new HashMap<>();
     m.forEach((k, v) -> out.put(k, String.valueOf(v)));
