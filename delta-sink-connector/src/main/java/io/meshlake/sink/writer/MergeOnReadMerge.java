@@ -595,7 +595,7 @@ public final class MergeOnReadMerge implements MergeStrategy {
   }
 
   /** The tier of a file of {@code liveRows} rows: 0 below {@code factor} rows, 1 below factor², and so on. */
-  static int tier(long liveRows, int factor) {
+  public static int tier(long liveRows, int factor) {
     int tier = 0;
     for (long bound = factor; liveRows >= bound && tier < 62; bound *= factor) {
       tier++;

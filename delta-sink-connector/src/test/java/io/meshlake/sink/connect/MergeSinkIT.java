@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshlake.contracts.facsimile.v1.FacsimileRecord;
 import io.meshlake.contracts.jira.v1.JiraIssue;
+import io.meshlake.sink.writer.MergeOnReadMerge;
 import io.meshlake.table.delta.DeltaTable;
 import io.meshlake.table.delta.TableScanner;
 import io.meshlake.table.schema.TableSchema;
@@ -295,22 +296,13 @@ class MergeSinkIT {
         DeltaTable table = DeltaTable.open(store, "issues");
         Map<Integer, Integer> filesPerTier = new TreeMap<>();
         table.files(table.latest(), Map.of(), f -> true)
-            .forEach(f -> filesPerTier.merge(tier(f.liveRecords(), 8), 1, Integer::sum));
+            .forEach(f -> filesPerTier.merge(MergeOnReadMerge.tier(f.liveRecords(), 8), 1, Integer::sum));
         assertThat(filesPerTier.values()).as("live files per tier of live rows: %s", filesPerTier).allMatch(n -> n < 4);
       });
       assertThat(issueState(store, "issues")).isEqualTo(expectedIssueState(all));
       harness.assertNoFailedTask("quiet-issues");
     }
     assertThat(harness.kafka.readAll(dlq)).isEmpty();
-  }
-
-  /** A file's tier: 0 below {@code factor} live rows, 1 below its square, and so on. */
-  static int tier(long liveRows, int factor) {
-    int tier = 0;
-    for (long bound = factor; liveRows >= bound; bound *= factor) {
-      tier++;
-    }
-    return tier;
   }
 
   static Map<String, String> counts(Map<String, ?> m) {

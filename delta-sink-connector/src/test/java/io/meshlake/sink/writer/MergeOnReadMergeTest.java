@@ -308,8 +308,7 @@ class MergeOnReadMergeTest {
     // files with 30 % of their rows deleted are due; small-file tiers never fill
     MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
-        new CompactionPacer(0.5, clock::get)));
+    MergeBatchWriter issues = inlineIssues(store, policy, new CompactionPacer(0.5, clock::get));
     List<Change> changes = new ArrayList<>();
     long offset = 0;
     // four files of 100 rows, one per workspace
@@ -512,8 +511,7 @@ class MergeOnReadMergeTest {
     LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
     MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.3, 1_000_000, 1, 1 << 30);
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
-        new CompactionPacer(0.5, clock::get)));
+    MergeBatchWriter issues = inlineIssues(store, policy, new CompactionPacer(0.5, clock::get));
     List<Change> changes = new ArrayList<>();
     long offset = 0;
     offset = writeIssues(issues, changes, offset, 400, 1, IssueStatus.ISSUE_STATUS_OPEN);
@@ -563,8 +561,7 @@ class MergeOnReadMergeTest {
   void aQuietPartitionMergesATierAtHalfTheFactor() {
     LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
     MergeOnReadMerge.CompactionPolicy policy = new MergeOnReadMerge.CompactionPolicy(0.9, 8, 1 << 30, 1 << 30);
-    MergeBatchWriter issues = writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy,
-        CompactionPacer.unpaced()));
+    MergeBatchWriter issues = inlineIssues(store, policy, CompactionPacer.unpaced());
     List<Change> changes = new ArrayList<>();
     long offset = 0;
     for (int i = 0; i < 3; i++) {
@@ -599,6 +596,11 @@ class MergeOnReadMergeTest {
     assertThat(issues.compactionStats().filesCompacted()).isEqualTo(13);
     assertThat(issues(issues.table())).isEqualTo(expectedIssues(changes));
     issues.close();
+  }
+
+  /** A jira_issue writer whose merge_on_read strategy compacts inline with {@code pacer}. */
+  MergeBatchWriter inlineIssues(LocalTableStore store, MergeOnReadMerge.CompactionPolicy policy, CompactionPacer pacer) {
+    return writer(store, "jira_issue", new MergeOnReadMerge(dir.resolve("locators"), policy, pacer));
   }
 
   /** Commits issues I-0 .. I-(count - 1) at {@code version}, spread over workspaces w0 .. w3; returns the next offset. */
