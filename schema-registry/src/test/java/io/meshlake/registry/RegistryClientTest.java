@@ -132,6 +132,35 @@ class RegistryClientTest {
   }
 
   @Test
+  void messagePathsWhoseHashesCollideNameTheirOwnTypes() {
+    // [0, 31] and [1, 0] have the same List hash code: the type cache must still tell them apart.
+    StringBuilder schema = new StringBuilder("syntax = \"proto3\";\npackage client.paths;\nmessage A {\n");
+    for (int i = 0; i < 32; i++) {
+      schema.append("  message N").append(i).append(" {}\n");
+    }
+    schema.append("}\nmessage B {\n  message C {}\n}\n");
+    assertThat(MessageIndexes.of(0, 31).path().hashCode()).isEqualTo(MessageIndexes.of(1, 0).path().hashCode());
+    SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+    int id = client.register("colliding-paths", SchemaText.of(schema.toString()));
+    ProtobufDecoder<FacsimileRecord> decoder = new ProtobufDecoder<>(client, FacsimileRecord.getDefaultInstance());
+    for (int round = 0; round < 2; round++) {
+      assertThatThrownBy(() -> decoder.decode(ConfluentFrame.encode(id, MessageIndexes.of(0, 31), new byte[0])))
+          .hasMessageContaining("is client.paths.A.N31, expected");
+      assertThatThrownBy(() -> decoder.decode(ConfluentFrame.encode(id, MessageIndexes.of(1, 0), new byte[0])))
+          .hasMessageContaining("is client.paths.B.C, expected");
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
+  @Test
   void decodingInPlaceGivesTheSameMessageAndRejectsTheSameBadBytes() {
     SchemaRegistryClient client = new SchemaRegistryClient(server.url());
     ProtobufDecoder<FacsimileRecord> decoder = new ProtobufDecoder<>(client, FacsimileRecord.getDefaultInstance());
@@ -141,7 +170,14 @@ class RegistryClientTest {
         .build();
     byte[] framed = new ProtobufEncoder(client).encode("facsimile.inplace", envelope);
     FacsimileRecord shared = decoder.decodeSharing(framed).message();
-    assertThat(shared).isEqualTo(decoder.decode(framed).message()).isEqualTo(envelope);
+    FacsimileRecord copied = decoder.decode(framed).message();
+    assertThat(shared).isEqualTo(copied).isEqualTo(envelope);
+    // In place means the entity's bytes are a view of the record's array, not a copy of them.
+    int at = indexOf(framed, "an entity's bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    framed[at] = 'A';
+    assertThat(shared.getEntity().getValue().toStringUtf8()).isEqualTo("An entity's bytes");
+    assertThat(copied.getEntity().getValue().toStringUtf8()).isEqualTo("an entity's bytes");
+    framed[at] = 'a';
 
     // A stray end-group tag (field 1, wire type 4) after the message, and a cut-off payload.
     byte[] strayEndGroup = java.util.Arrays.copyOf(framed, framed.length + 1);

@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.meshlake.contracts.registry.SchemaRegistryClient;
 import io.meshlake.contracts.registry.SchemaRegistryException;
 import java.util.Map;
@@ -21,7 +22,14 @@ public final class ProtobufDecoder<T extends Message> {
   private final SchemaRegistryClient registry;
   private final Parser<T> parser;
   private final String expectedType;
-  private final Map<Long, String> messageNames = new ConcurrentHashMap<>();
+  private final Map<MessageKey, String> messageNames = new ConcurrentHashMap<>();
+  /** The last type resolved: a stream's records almost always carry one schema id and path. */
+  private volatile Resolved last;
+
+  /** A schema id and a message path within it, which together name one message type. */
+  private record MessageKey(int schemaId, MessageIndexes indexes) {}
+
+  private record Resolved(MessageKey key, String name) {}
 
   public ProtobufDecoder(SchemaRegistryClient registry, T defaultInstance) {
     this.registry = registry;
@@ -55,9 +63,12 @@ public final class ProtobufDecoder<T extends Message> {
           + " is " + actualType + ", expected " + expectedType);
     }
     try {
-      // From the array itself: protobuf copies a read-only buffer's bytes before parsing them.
+      // From the array itself: protobuf copies a read-only buffer's bytes before parsing them. Only
+      // an input protobuf knows to be immutable aliases its bytes fields; a plain array's copies them.
       int length = frame.payload().remaining();
-      CodedInputStream in = CodedInputStream.newInstance(bytes, bytes.length - length, length);
+      int offset = bytes.length - length;
+      CodedInputStream in = share ? UnsafeByteOperations.unsafeWrap(bytes, offset, length).newCodedInput()
+          : CodedInputStream.newInstance(bytes, offset, length);
       in.enableAliasing(share);
       T message = parser.parseFrom(in);
       // As parseFrom(byte[]) checks: the payload ended with the message, not with a stray end-group tag.
@@ -73,9 +84,14 @@ public final class ProtobufDecoder<T extends Message> {
   }
 
   private String messageName(int schemaId, MessageIndexes indexes) {
-    long key = ((long) schemaId << 32) ^ indexes.path().hashCode();
+    Resolved recent = last;
+    if (recent != null && recent.key().schemaId() == schemaId && recent.key().indexes().equals(indexes)) {
+      return recent.name();
+    }
+    MessageKey key = new MessageKey(schemaId, indexes);
     String cached = messageNames.get(key);
     if (cached != null) {
+      last = new Resolved(key, cached);
       return cached;
     }
     String text;
@@ -89,6 +105,7 @@ public final class ProtobufDecoder<T extends Message> {
     }
     String name = RegisteredMessageNames.resolve(schemaId, text, indexes);
     messageNames.put(key, name);
+    last = new Resolved(key, name);
     return name;
   }
 
