@@ -23,6 +23,15 @@ public final class AppendBatchWriter implements BatchWriter {
   private final WriterSettings settings;
   /** The open batch's files, per entity type and workspace. */
   private final Map<Integer, Map<String, DataFiles>> open = new HashMap<>();
+  /**
+   * Rows taken since the files last wrote every pending row. Each file writes its rows a chunk at a
+   * time, and when rows spread over many workspaces the chunks fill slowly: the rows waiting in them
+   * grew with the number of workspaces (up to 12,800 per partition for 100 workspaces). Past this
+   * many, every file writes what it holds, so a writer holds this many rows however many workspaces
+   * it writes to.
+   */
+  private int staged;
+  static final int MAX_STAGED_ROWS = 4096;
 
   public AppendBatchWriter(Map<Integer, RawTableLayout> layouts, Map<Integer, OwnedTable> tables, int kafkaPartition,
       WriterSettings settings) {
@@ -70,6 +79,23 @@ public final class AppendBatchWriter implements BatchWriter {
     // Received = written into the batch, which is when the sink took the record from Kafka.
     files.writeFileRow(layout.fileRow(event, System.currentTimeMillis() * 1000L));
     files.endGroup();
+    if (++staged >= MAX_STAGED_ROWS) {
+      for (Map<String, DataFiles> filesOfTable : open.values()) {
+        filesOfTable.values().forEach(DataFiles::flushPending);
+      }
+      staged = 0;
+    }
+  }
+
+  /** Rows the open batch's files hold but have not handed to parquet-mr yet. */
+  int stagedRows() {
+    int n = 0;
+    for (Map<String, DataFiles> filesOfTable : open.values()) {
+      for (DataFiles f : filesOfTable.values()) {
+        n += f.pendingRows();
+      }
+    }
+    return n;
   }
 
   @Override
@@ -102,6 +128,7 @@ public final class AppendBatchWriter implements BatchWriter {
 
   @Override
   public void discard() {
+    staged = 0;
     for (Map<String, DataFiles> tableFiles : open.values()) {
       abort(tableFiles);
     }

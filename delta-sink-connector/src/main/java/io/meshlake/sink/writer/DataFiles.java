@@ -57,9 +57,28 @@ public final class DataFiles implements AutoCloseable {
    * {@link #nextPosition()} of a pending row stay true.
    */
   public void endGroup() {
-    if (pending.size() < CHUNK_ROWS) {
-      return;
+    if (pending.size() >= CHUNK_ROWS) {
+      writeChunk();
     }
+  }
+
+  /**
+   * Writes the pending rows now, however few: for a writer whose many files together hold too many
+   * rows (each file's chunk fills slowly when rows spread over many workspaces). Call it between
+   * groups only, as {@link #endGroup()} is.
+   */
+  public void flushPending() {
+    if (!pending.isEmpty()) {
+      writeChunk();
+    }
+  }
+
+  /** Rows taken but not yet handed to parquet-mr. */
+  public int pendingRows() {
+    return pending.size();
+  }
+
+  private void writeChunk() {
     try {
       writePending();
       if (current.bytesWritten() >= settings.targetFileBytes()) {

@@ -40,7 +40,10 @@ class AppendBatchWriterTest {
   }
 
   static SinkEvent event(long offset) {
-    String workspace = "ws" + (offset % 3);
+    return event(offset, "ws" + (offset % 3));
+  }
+
+  static SinkEvent event(long offset, String workspace) {
     return MergeOnReadMergeTest.event(new MergeOnReadMergeTest.Change(workspace, "I-" + offset, offset + 1, false,
         List.of("a", "b"), IssueStatus.ISSUE_STATUS_OPEN), offset);
   }
@@ -109,5 +112,21 @@ class AppendBatchWriterTest {
     addRange(reopened.writer(), 100, 3_000);
     reopened.writer().commit(2_999);
     assertThat(offsets(reopened.table())).hasSize(3_000).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void rowsSpreadOverManyWorkspacesAreNotHeldPastTheStagingBound() throws IOException {
+    LocalTableStore store = new LocalTableStore(dir.resolve("lake"));
+    Setup s = open(store);
+    // 500 workspaces: no file's own chunk fills before the writer's bound does.
+    int maxStaged = 0;
+    for (long offset = 0; offset < 20_000; offset++) {
+      s.writer().add(event(offset, "ws" + (offset % 500)));
+      maxStaged = Math.max(maxStaged, s.writer().stagedRows());
+    }
+    assertThat(maxStaged).as("rows waiting in the files' chunks").isPositive().isLessThan(AppendBatchWriter.MAX_STAGED_ROWS);
+    s.writer().commit(19_999);
+    assertThat(s.writer().stagedRows()).isZero();
+    assertThat(offsets(s.table())).hasSize(20_000).startsWith(0L).endsWith(19_999L).doesNotHaveDuplicates();
   }
 }
