@@ -31,6 +31,19 @@ final class BaselineConsumer {
     }
   }
 
+  /**
+   * The pass with the median rate (the lower middle one of an even count): the baseline a run's
+   * ratios divide by, steadier than any single short pass.
+   */
+  static Result median(List<Result> passes) {
+    if (passes.isEmpty()) {
+      throw new IllegalArgumentException("no baseline pass to take the median of");
+    }
+    List<Result> sorted = new ArrayList<>(passes);
+    sorted.sort(java.util.Comparator.comparingDouble(Result::eventsPerSecond));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
   private final String bootstrapServers;
   private final String registryUrl;
 

@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * @param jfr record the worker with JFR and summarize the top frames per phase
  * @param phaseTimeout the longest any wait may take before the run fails
  * @param drainTimeout how long the freshness probe waits for the last event to become visible
+ * @param baselinePasses how many times the baseline consumer reads the change stream; the median pass is the baseline
  * @param keepData keep the data directory after a successful run
  */
 public record BenchConfig(
@@ -56,6 +57,7 @@ public record BenchConfig(
     boolean jfr,
     Duration phaseTimeout,
     Duration drainTimeout,
+    int baselinePasses,
     boolean keepData) {
 
   /** The measured phases. */
@@ -70,6 +72,7 @@ public record BenchConfig(
   /** The merge modes the sink declares (its merge.mode setting); which ones it accepts is found out at run time. */
   public static final List<String> KNOWN_MERGE_MODES = List.of("copy_on_write", "merge_on_read");
   private static final Pattern HEAP = Pattern.compile("\\d+[mMgG]");
+  static final int MAX_BASELINE_PASSES = 9;
 
   public BenchConfig {
     mergeModes = List.copyOf(mergeModes);
@@ -79,7 +82,7 @@ public record BenchConfig(
     phases = phases.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(phases));
     List<String> problems = problems(initialIssues, changeEvents, mergeModes, phases, dataDir, produceRate, freshnessSeconds,
         freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap, workerJvmOptions, phaseTimeout,
-        drainTimeout);
+        drainTimeout, baselinePasses);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid benchmark settings:\n  " + String.join("\n  ", problems));
     }
@@ -87,7 +90,7 @@ public record BenchConfig(
 
   private static List<String> problems(long n, long u, List<String> modes, Set<Phase> phases, Path dataDir, double rate,
       int freshnessSeconds, long freshnessFlushMs, long flushIntervalMs, int flushMaxRecords, int tasks, int streamThreads, Map<String, String> streamsSettings, Map<String, String> sinkSettings, String heap, List<String> jvmOptions,
-      Duration phaseTimeout, Duration drainTimeout) {
+      Duration phaseTimeout, Duration drainTimeout, int baselinePasses) {
     List<String> p = new ArrayList<>();
     if (n < 1) {
       p.add("--n must be at least 1 (the initial load), got " + n);
@@ -162,6 +165,9 @@ public record BenchConfig(
     if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.isZero()) {
       p.add("--drain-timeout must be positive");
     }
+    if (baselinePasses < 1 || baselinePasses > MAX_BASELINE_PASSES) {
+      p.add("--baseline-passes must be 1.." + MAX_BASELINE_PASSES + " (an odd number gives a middle pass), got " + baselinePasses);
+    }
     return p;
   }
 
@@ -182,6 +188,6 @@ public record BenchConfig(
   /** The small run the test phase executes: correctness only, every phase, a couple of minutes. */
   public static BenchConfig smoke(Path dataDir) {
     return new BenchConfig(2_000, 3_000, KNOWN_MERGE_MODES, EnumSet.allOf(Phase.class), dataDir, 500, 4, 500, 1_000, 1_000,
-        2, 1, Map.of(), Map.of(), "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), false);
+        2, 1, Map.of(), Map.of(), "512m", List.of(), false, Duration.ofMinutes(4), Duration.ofMinutes(2), 3, false);
   }
 }

@@ -86,6 +86,11 @@ public final class BenchMain implements Callable<Integer> {
           + " \"\" for the JVM's own choice). Default: ${DEFAULT-VALUE}.")
   String workerJvmOptions;
 
+  @Option(names = "--baseline-passes", defaultValue = "3",
+      description = "How many times the baseline consumer reads the change stream; the median pass is the baseline every ratio"
+          + " divides by (one pass lasts 2-3 s; on this shared machine single passes ran from 275,000 to 457,000 events/s within an hour). Default: ${DEFAULT-VALUE}.")
+  int baselinePasses;
+
   @Option(names = "--jfr", description = "Record the worker with JFR and report the top frames per phase.")
   boolean jfr;
 
@@ -137,7 +142,7 @@ public final class BenchMain implements Callable<Integer> {
           configs.add(new BenchConfig(n, u, mergeModes, parsePhases(), runDir, produceRate, freshnessSeconds,
               freshnessFlushMs, flushIntervalMs, flushMaxRecords, tasks, streamThreads, streamsSettings, sinkSettings, workerHeap,
               splitOptions(workerJvmOptions), jfr, Duration.ofMinutes(phaseTimeoutMinutes), Duration.ofMinutes(drainTimeoutMinutes),
-              keepData));
+              baselinePasses, keepData));
         }
       }
     } catch (IllegalArgumentException e) {

@@ -111,7 +111,10 @@ final class BenchResults {
   long wallMillis;
   Workload workload;
   InitialLoad initialLoad;
+  /** The baseline pass every ratio divides by: the median of {@link #baselinePasses}. */
   BaselineConsumer.Result baseline;
+  /** Every pass of the baseline consumer, in the order they ran. */
+  List<BaselineConsumer.Result> baselinePasses = List.of();
   Throughput baselineThroughput;
   Throughput raw;
   BatchStats rawBatches;

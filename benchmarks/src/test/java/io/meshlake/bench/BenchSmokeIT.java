@@ -29,6 +29,10 @@ class BenchSmokeIT {
     assertThat(results.correctness.refined()).allSatisfy(check -> assertThat(check.ok()).as(report).isTrue());
     assertThat(results.correctness.deadLetters()).isZero();
     assertThat(results.ok()).isTrue();
+    // Every baseline pass read the whole change stream, and the baseline is their median.
+    assertThat(results.baselinePasses).hasSize(3).allSatisfy(p -> assertThat(p.records()).isEqualTo(results.workload.changeRecords()));
+    assertThat(results.baseline).isEqualTo(BaselineConsumer.median(results.baselinePasses));
+    assertThat(report).contains("(the median of 3 passes)", "Baseline passes, in the order they ran:");
     // The freshness timeline slices every visible event once.
     assertThat(results.freshness).isNotEmpty().allSatisfy(f -> assertThat(
         f.timeline().stream().mapToLong(FreshnessProbe.Slice::events).sum()).as(f.mode()).isEqualTo(f.visible()));

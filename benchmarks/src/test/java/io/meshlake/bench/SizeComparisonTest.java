@@ -18,7 +18,7 @@ class SizeComparisonTest {
   static BenchResults run(long n, long medianMillis, long p90Millis, double meanMillis, Long mergeMedianMillis) {
     BenchResults r = new BenchResults();
     r.config = new BenchConfig(n, 1_000_000, List.of("merge_on_read"), EnumSet.allOf(BenchConfig.Phase.class), Path.of("x"), 10_000,
-        60, 1_000, 10_000, 50_000, 4, 1, Map.of(), Map.of(), "1g", List.of(), false, Duration.ofMinutes(1), Duration.ofMinutes(1), false);
+        60, 1_000, 10_000, 50_000, 4, 1, Map.of(), Map.of(), "1g", List.of(), false, Duration.ofMinutes(1), Duration.ofMinutes(1), 3, false);
     BenchResults.BatchStats full = new BenchResults.BatchStats(16, 300, medianMillis, p90Millis, 3_000, meanMillis, 50_000, null,
         mergeMedianMillis);
     r.merges.add(new BenchResults.Merge("merge_on_read", true, null, new BenchResults.Throughput(1_010_012, 12_000, 84_167, 0.172), 1_000_000,
