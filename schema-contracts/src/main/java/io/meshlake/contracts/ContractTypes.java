@@ -57,6 +57,15 @@ public final class ContractTypes {
     return typeUrl.substring(typeUrl.lastIndexOf('/') + 1);
   }
 
+  /**
+   * Whether the type URL names this message ({@code typeName(typeUrl).equals(fullName)}) without
+   * cutting the name out: the sink and the streams topology ask it of every event.
+   */
+  public static boolean isTypeUrlOf(String typeUrl, String fullName) {
+    int start = typeUrl.lastIndexOf('/') + 1;
+    return typeUrl.length() - start == fullName.length() && typeUrl.startsWith(fullName, start);
+  }
+
   /** Unpacks an Any whose type is a released contract; fails with the type URL when it is not. */
   public static Message unpack(Any any) throws InvalidProtocolBufferException {
     Message prototype = BY_NAME.get(typeName(any.getTypeUrl()));

@@ -105,7 +105,7 @@ final class EnvelopeValidator {
   }
 
   private static void requireType(String what, String typeUrl, EntityManifest manifest) throws InvalidEnvelopeException {
-    if (typeUrl.indexOf('/') < 0 || !ContractTypes.typeName(typeUrl).equals(manifest.entity())) {
+    if (typeUrl.indexOf('/') < 0 || !ContractTypes.isTypeUrlOf(typeUrl, manifest.entity())) {
       throw new InvalidEnvelopeException(DlqReason.PAYLOAD_TYPE_MISMATCH, what + " is '" + abbreviate(typeUrl)
           + "' but entity_type " + manifest.entityType() + " is " + manifest.typeUrl());
     }

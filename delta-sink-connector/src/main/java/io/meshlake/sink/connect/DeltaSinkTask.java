@@ -178,9 +178,14 @@ public class DeltaSinkTask extends SinkTask {
   public void put(Collection<SinkRecord> records) {
     long now = System.currentTimeMillis();
     Set<TopicPartition> rewound = new HashSet<>();
+    // A poll's records come in runs of one partition: the buffer is looked up once per run.
+    TopicPartition tp = null;
+    PartitionBuffer buffer = null;
     for (SinkRecord record : records) {
-      TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-      PartitionBuffer buffer = buffers.get(tp);
+      if (tp == null || tp.partition() != record.kafkaPartition() || !tp.topic().equals(record.topic())) {
+        tp = new TopicPartition(record.topic(), record.kafkaPartition());
+        buffer = buffers.get(tp);
+      }
       if (buffer == null || rewound.contains(tp)) {
         continue; // revoked while the batch was in flight, or rewound: the consumer delivers these again
       }

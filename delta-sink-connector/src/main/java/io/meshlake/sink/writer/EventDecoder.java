@@ -69,7 +69,7 @@ public final class EventDecoder {
     }
     RawTableLayout raw = rawLayouts.get(manifest.entityType());
     if (raw != null && record.getPayloadCase() == FacsimileRecord.PayloadCase.ENTITY
-        && ContractTypes.typeName(record.getEntity().getTypeUrl()).equals(manifest.entity())) {
+        && ContractTypes.isTypeUrlOf(record.getEntity().getTypeUrl(), manifest.entity())) {
       Object[] columns = raw.readEntity(record.getEntity().getValue());
       if (columns != null) {
         return new SinkEvent(record, manifest, workspace, null, topic, partition, offset, timestamp, columns);

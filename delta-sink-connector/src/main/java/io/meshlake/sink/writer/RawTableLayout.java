@@ -41,6 +41,14 @@ public final class RawTableLayout {
   private final ProtobufColumnReader reader;
   private final TableLayout layout;
   private final int entityColumns;
+  /**
+   * The last topic's name as UTF-8: every row names its topic, and a writer's rows all come from one,
+   * so the name is encoded once rather than per row. One record, so a reader never pairs a name with
+   * another topic's bytes.
+   */
+  private volatile TopicName lastTopic = new TopicName("", new byte[0]);
+
+  private record TopicName(String name, byte[] utf8) {}
 
   public RawTableLayout(EntityManifest manifest) {
     this.manifest = manifest;
@@ -110,11 +118,23 @@ public final class RawTableLayout {
       System.arraycopy(entity, 0, row, i, entityColumns);
     }
     i += entityColumns;
-    row[i++] = event.topic();
+    row[i++] = topicUtf8(event.topic());
     row[i++] = event.partition();
     row[i++] = event.offset();
     row[i++] = event.timestamp() == null ? null : event.timestamp() * 1000L;
     row[i] = receivedAtMicros;
     return row;
+  }
+
+  private byte[] topicUtf8(String topic) {
+    if (topic == null) {
+      return null;
+    }
+    TopicName last = lastTopic;
+    if (!last.name().equals(topic)) {
+      last = new TopicName(topic, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      lastTopic = last;
+    }
+    return last.utf8();
   }
 }

@@ -81,6 +81,9 @@ class AppendBatchWriterTest {
 
     s.writer().commit(2_999);
     assertThat(offsets(s.table())).hasSize(3_000).startsWith(0L).endsWith(2_999L).doesNotHaveDuplicates();
+    int topic = s.table().schema().indexOf("_kafka_topic");
+    assertThat(TableScanner.readAll(s.table())).as("each row names the topic it was read from")
+        .allSatisfy(r -> assertThat(r[topic]).isEqualTo("model.jira_issue"));
     assertThat(s.table().transactionVersion(s.table().latest(), "test/facsimile.jira/0")).contains(2_999L);
     assertThat(s.writer().resumeOffset()).isEqualTo(3_000);
 
