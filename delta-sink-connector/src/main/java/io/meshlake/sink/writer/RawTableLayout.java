@@ -9,6 +9,7 @@ import com.google.protobuf.Message;
 import io.meshlake.sink.schema.ProtobufColumnReader;
 import io.meshlake.sink.schema.ProtobufFlattener;
 import io.meshlake.table.schema.TableSchema;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -132,7 +133,7 @@ public final class RawTableLayout {
     }
     TopicName last = lastTopic;
     if (!last.name().equals(topic)) {
-      last = new TopicName(topic, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      last = new TopicName(topic, topic.getBytes(StandardCharsets.UTF_8));
       lastTopic = last;
     }
     return last.utf8();
