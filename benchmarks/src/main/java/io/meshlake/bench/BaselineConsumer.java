@@ -7,6 +7,7 @@ import io.meshlake.contracts.registry.SchemaRegistryClient;
 import io.meshlake.contracts.wire.ProtobufDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +33,15 @@ final class BaselineConsumer {
   }
 
   /**
-   * The pass with the median rate (the lower middle one of an even count): the baseline a run's
-   * ratios divide by, steadier than any single short pass.
+   * The pass with the median rate (of an even count, the slower of the two middle ones): the
+   * baseline a run's ratios divide by, steadier than any single short pass.
    */
   static Result median(List<Result> passes) {
     if (passes.isEmpty()) {
       throw new IllegalArgumentException("no baseline pass to take the median of");
     }
     List<Result> sorted = new ArrayList<>(passes);
-    sorted.sort(java.util.Comparator.comparingDouble(Result::eventsPerSecond));
+    sorted.sort(Comparator.comparingDouble(Result::eventsPerSecond));
     return sorted.get((sorted.size() - 1) / 2);
   }
 

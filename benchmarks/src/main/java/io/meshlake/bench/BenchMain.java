@@ -88,7 +88,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--baseline-passes", defaultValue = "3",
       description = "How many times the baseline consumer reads the change stream; the median pass is the baseline every ratio"
-          + " divides by (one pass lasts 2-3 s; on this shared machine single passes ran from 275,000 to 457,000 events/s within an hour). Default: ${DEFAULT-VALUE}.")
+          + " divides by (one pass lasts 2-3 s; on the shared development machine single passes ran from 275,000 to 457,000 events/s within an hour). Default: ${DEFAULT-VALUE}.")
   int baselinePasses;
 
   @Option(names = "--jfr", description = "Record the worker with JFR and report the top frames per phase.")
