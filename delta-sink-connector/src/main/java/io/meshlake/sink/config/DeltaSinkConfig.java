@@ -86,7 +86,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "Commit a partition's batch at the latest this long after its first record arrived.")
       .define(FLUSH_IDLE_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
           "Commit a partition's batch once no record has arrived for it this long (0: never): the end of a burst is"
-              + " written now rather than when flush.interval.ms runs out. A steady stream never idles this long. The task"
+              + " written now rather than when flush.interval.ms runs out. A steady stream never idles this long; the time counts"
+              + " from when the task finished handling the partition's last records. The task"
               + " has Connect call it back when a batch falls due (by this or flush.interval.ms), whatever the worker's"
               + " offset.flush.interval.ms.")
       .define(FILE_TARGET_BYTES, Type.LONG, 128L << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,

@@ -219,11 +219,15 @@ public class DeltaSinkTask extends SinkTask {
         rewound.add(tp);
       }
     }
-    flushDue(now);
+    long handled = System.currentTimeMillis();
+    for (PartitionBuffer b : buffers.values()) {
+      b.deliveryEnded(handled);
+    }
+    flushDue(handled);
     if (records.isEmpty()) {
       maintainIdle();
     }
-    callBackBy(now);
+    callBackBy(handled);
   }
 
   /**

@@ -26,6 +26,8 @@ final class PartitionBuffer {
   private long heapBytes;
   private long firstAtMillis = -1;
   private long lastAtMillis = -1;
+  /** Records (or skips) came in the delivery being handled: {@link #deliveryEnded} counts idleness from its end. */
+  private boolean inDelivery;
   private long lastOffset = -1;
   private long durableOffset;
 
@@ -73,8 +75,22 @@ final class PartitionBuffer {
       firstAtMillis = nowMillis;
     }
     lastAtMillis = nowMillis;
+    inDelivery = true;
     bytes += sizeBytes;
     lastOffset = Math.max(lastOffset, offset);
+  }
+
+  /**
+   * The task has handled a delivery: a partition that had records in it idles from now, not from
+   * when the delivery began. Handling one can take longer than a short {@code flush.idle.ms} on a
+   * loaded machine (or across a collection), and that is the task being busy, not the partition
+   * being quiet: counted from the start, such a delivery committed small batches mid-backlog.
+   */
+  void deliveryEnded(long nowMillis) {
+    if (inDelivery && firstAtMillis >= 0) {
+      lastAtMillis = Math.max(lastAtMillis, nowMillis);
+    }
+    inDelivery = false;
   }
 
   /** @param idle commit once no record arrived for this long; zero never */
@@ -142,5 +158,6 @@ final class PartitionBuffer {
     bytes = 0;
     firstAtMillis = -1;
     lastAtMillis = -1;
+    inDelivery = false;
   }
 }

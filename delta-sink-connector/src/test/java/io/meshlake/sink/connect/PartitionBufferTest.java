@@ -30,6 +30,26 @@ class PartitionBufferTest {
   }
 
   @Test
+  void aDeliveryThatTookLongerThanTheIdleTimeIsNotIdleness() {
+    Duration idle = Duration.ofMillis(100);
+    Duration interval = Duration.ofMinutes(1);
+    // A delivery handed over at 10,000 whose handling took 250 ms (a loaded machine, a collection).
+    buffer.add(BufferMemoryTest.event(0), 100, 10_000);
+    buffer.add(BufferMemoryTest.event(1), 100, 10_000);
+    buffer.deliveryEnded(10_250);
+    assertThat(buffer.due(10_300, 1_000, Long.MAX_VALUE, interval, idle)).as("50 ms after the task was ready for more").isFalse();
+    assertThat(buffer.dueAtMillis(interval, idle)).isEqualTo(10_350);
+    assertThat(buffer.due(10_350, 1_000, Long.MAX_VALUE, interval, idle)).isTrue();
+    // A delivery without records of this partition leaves its idle time where it was.
+    buffer.deliveryEnded(10_400);
+    assertThat(buffer.dueAtMillis(interval, idle)).isEqualTo(10_350);
+    // After a commit nothing is open, and the end of an empty delivery opens nothing.
+    buffer.committed();
+    buffer.deliveryEnded(10_500);
+    assertThat(buffer.dueAtMillis(interval, idle)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void skippedRecordsAreCommittedPastOnce() {
     buffer.skip(5, 10_000);
     assertThat(buffer.due(20_000, 1, 1, INTERVAL, IDLE)).isTrue();
