@@ -1,13 +1,17 @@
 package io.meshlake.sink.schema;
 
+import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Internal;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
+import io.meshlake.table.parquet.ByteSlice;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,9 +24,10 @@ import java.util.Set;
 
 /**
  * Reads a serialized message straight into {@link ProtobufFlattener}'s columns, without building the
- * message: no generated builder, no reflection, and strings stay the UTF-8 bytes they arrived as
- * (a raw table writes them as such). Values are those {@code utf8(flattener.flatten(parse(bytes)))}
- * gives.
+ * message: no generated builder, no reflection, and strings stay the UTF-8 bytes they arrived as,
+ * as {@link ByteSlice}s of the input (a raw table writes them as such, without copying them out
+ * first). Values are those {@code utf8(flattener.flatten(parse(bytes)))} gives, a string or bytes
+ * value as a slice of the same bytes (or, for input not in one array, as an array).
  *
  * <p>Where the wire could mean something the reader does not reproduce exactly — malformed bytes, a
  * singular message field or two members of a oneof sent twice (protobuf merges or clears them), an
@@ -131,17 +136,70 @@ public final class ProtobufColumnReader {
     return root != null;
   }
 
-  /** The message's columns, or null when the caller must parse and flatten it instead (see the class comment). */
+  /**
+   * The message's columns, or null when the caller must parse and flatten it instead (see the class
+   * comment). Strings and bytes are {@link ByteSlice}s of the input's own array where it has one, so
+   * the caller must not change those bytes while it holds the answer.
+   */
   public Object[] read(ByteString bytes) {
     if (root == null) {
       return null;
     }
     try {
-      CodedInputStream in = bytes.newCodedInput();
-      Object[] row = readMessage(in, root);
+      Backing backing = Backing.of(bytes);
+      CodedInputStream in = backing == null ? bytes.newCodedInput()
+          : CodedInputStream.newInstance(backing.array, backing.offset, backing.length);
+      Object[] row = readMessage(in, root, backing);
       return in.isAtEnd() ? row : null;
     } catch (IOException | Unanswered | RuntimeException e) {
       return null;
+    }
+  }
+
+  /**
+   * The one array a ByteString's bytes lie in, reached without copying them; null for bytes in
+   * several pieces or off the heap (those are read through copies).
+   */
+  private static final class Backing extends ByteOutput {
+    byte[] array;
+    int offset;
+    int length;
+    boolean pieces;
+
+    static Backing of(ByteString bytes) throws IOException {
+      Backing b = new Backing();
+      UnsafeByteOperations.unsafeWriteTo(bytes, b);
+      return b.pieces || b.array == null ? null : b;
+    }
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      if (array != null) {
+        pieces = true;
+      }
+      this.array = value;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      pieces = true;
+    }
+
+    @Override
+    public void write(byte value) {
+      pieces = true;
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      pieces = true;
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      pieces = true;
     }
   }
 
@@ -281,7 +339,7 @@ public final class ProtobufColumnReader {
     };
   }
 
-  private Object[] readMessage(CodedInputStream in, Plan plan) throws IOException, Unanswered {
+  private Object[] readMessage(CodedInputStream in, Plan plan, Backing backing) throws IOException, Unanswered {
     Object[] row = new Object[plan.columns];
     Arrays.fill(row, UNSET);
     int[] oneofMember = plan.oneofs == 0 ? null : new int[plan.oneofs];
@@ -316,11 +374,11 @@ public final class ProtobufColumnReader {
         List<Object> values = row[f.column] == UNSET ? new ArrayList<>() : (List<Object>) row[f.column];
         row[f.column] = values;
         if (wireType == f.wireType) {
-          values.add(value(in, f));
+          values.add(value(in, f, backing));
         } else if (wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED && f.packable()) {
           int limit = in.pushLimit(in.readRawVarint32());
           while (in.getBytesUntilLimit() > 0) {
-            values.add(value(in, f));
+            values.add(value(in, f, backing));
           }
           in.popLimit(limit);
         } else {
@@ -333,7 +391,7 @@ public final class ProtobufColumnReader {
           && f.kind != Kind.STRING && f.kind != Kind.BYTES && row[f.column] != UNSET)) {
         throw Unanswered.INSTANCE;
       }
-      row[f.column] = value(in, f);
+      row[f.column] = value(in, f, backing);
     }
     for (int i = 0; i < row.length; i++) {
       if (row[i] == UNSET) {
@@ -343,7 +401,7 @@ public final class ProtobufColumnReader {
     return row;
   }
 
-  private Object value(CodedInputStream in, Field f) throws IOException, Unanswered {
+  private Object value(CodedInputStream in, Field f, Backing backing) throws IOException, Unanswered {
     return switch (f.kind) {
       case INT32 -> in.readInt32();
       case SINT32 -> in.readSInt32();
@@ -359,13 +417,20 @@ public final class ProtobufColumnReader {
       case FLOAT -> in.readFloat();
       case DOUBLE -> in.readDouble();
       case STRING -> {
-        byte[] utf8 = in.readByteArray();
-        if (!Internal.isValidUtf8(utf8)) {
+        if (backing == null) {
+          byte[] utf8 = in.readByteArray();
+          if (!Internal.isValidUtf8(utf8)) {
+            throw Unanswered.INSTANCE;
+          }
+          yield utf8;
+        }
+        ByteSlice utf8 = slice(in, backing);
+        if (!Internal.isValidUtf8(UnsafeByteOperations.unsafeWrap(utf8.array(), utf8.offset(), utf8.length()))) {
           throw Unanswered.INSTANCE;
         }
         yield utf8;
       }
-      case BYTES -> in.readByteArray();
+      case BYTES -> backing == null ? in.readByteArray() : slice(in, backing);
       case ENUM -> {
         byte[] name = f.enumNames.get(in.readEnum());
         if (name == null) {
@@ -374,15 +439,23 @@ public final class ProtobufColumnReader {
         yield name;
       }
       case TIMESTAMP -> timestampMicros(in);
-      case WRAPPER -> wrapperValue(in, f.wrapped);
+      case WRAPPER -> wrapperValue(in, f.wrapped, backing);
       case MESSAGE -> {
         int limit = in.pushLimit(in.readRawVarint32());
-        Object[] nested = readMessage(in, f.nested);
+        Object[] nested = readMessage(in, f.nested, backing);
         endNested(in, limit);
         yield nested;
       }
       case UNSUPPORTED -> throw Unanswered.INSTANCE;
     };
+  }
+
+  /** A length-delimited value as a range of the input's array, checked against the input's end and limits. */
+  private static ByteSlice slice(CodedInputStream in, Backing backing) throws IOException {
+    int length = in.readRawVarint32();
+    int at = backing.offset + in.getTotalBytesRead();
+    in.skipRawBytes(length);
+    return new ByteSlice(backing.array, at, length);
   }
 
   /**
@@ -429,7 +502,7 @@ public final class ProtobufColumnReader {
   }
 
   /** A wrapper's value (1); present but empty, the value type's default. */
-  private Object wrapperValue(CodedInputStream in, Field value) throws IOException, Unanswered {
+  private Object wrapperValue(CodedInputStream in, Field value, Backing backing) throws IOException, Unanswered {
     int limit = in.pushLimit(in.readRawVarint32());
     Object result = null;
     while (true) {
@@ -441,7 +514,7 @@ public final class ProtobufColumnReader {
         if (WireFormat.getTagWireType(tag) != value.wireType) {
           throw Unanswered.INSTANCE;
         }
-        result = value(in, value);
+        result = value(in, value, backing);
       } else if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_START_GROUP || !in.skipField(tag)) {
         throw Unanswered.INSTANCE;
       }

@@ -88,8 +88,9 @@ public final class RawTableLayout {
   }
 
   /**
-   * The entity's columns read straight from its serialized bytes (strings as UTF-8 bytes), or null
-   * when the bytes need a full parse ({@link ProtobufColumnReader}).
+   * The entity's columns read straight from its serialized bytes (strings as slices of them), or
+   * null when the bytes need a full parse ({@link ProtobufColumnReader}). The columns share the
+   * serialized bytes, which must not change until the row is written.
    */
   public Object[] readEntity(ByteString serialized) {
     return reader.read(serialized);

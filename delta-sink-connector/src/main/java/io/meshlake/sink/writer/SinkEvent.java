@@ -9,7 +9,7 @@ import io.meshlake.contracts.manifest.EntityManifest;
  *
  * @param entity the resolved payload (offloaded payloads fetched and verified); null for a bare tombstone,
  *     and for an event decoded straight into its raw table's columns
- * @param entityColumns the entity as its raw table's columns (strings as UTF-8 bytes), for an Append sink;
+ * @param entityColumns the entity as its raw table's columns (strings as UTF-8 bytes, or slices of the record's value), for an Append sink;
  *     null otherwise
  */
 public record SinkEvent(

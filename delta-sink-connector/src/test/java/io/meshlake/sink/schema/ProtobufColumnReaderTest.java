@@ -42,6 +42,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import io.meshlake.table.parquet.ByteSlice;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -514,7 +515,9 @@ class ProtobufColumnReaderTest {
       return null;
     }
     if (expected instanceof byte[] e) {
-      return actual instanceof byte[] a && Arrays.equals(e, a) ? null : mismatch(path, expected, actual);
+      // A slice of the input where it lies in one array, an array of its own otherwise: the same bytes either way.
+      byte[] a = actual instanceof ByteSlice slice ? slice.toByteArray() : actual instanceof byte[] b ? b : null;
+      return a != null && Arrays.equals(e, a) ? null : mismatch(path, expected, actual);
     }
     if (expected.getClass() != actual.getClass() || !expected.equals(actual)) {
       return mismatch(path, expected, actual);
@@ -546,6 +549,9 @@ class ProtobufColumnReaderTest {
     }
     if (v instanceof byte[] b) {
       return "bytes'" + HexFormat.of().formatHex(b) + "'";
+    }
+    if (v instanceof ByteSlice slice) {
+      return "slice'" + HexFormat.of().formatHex(slice.toByteArray()) + "'";
     }
     if (v instanceof String s) {
       return "String\"" + s + "\"";
@@ -1550,9 +1556,65 @@ class ProtobufColumnReaderTest {
   }
 
   /** Reads through every view, checks the invariant, and returns the (literal view's) answer. */
+  /** The reader's answer after every view's check, its slices as arrays (what the examples assert on). */
   private static Object[] readChecked(Schema s, byte[] bytes, boolean mustRead) {
     checkAllViews(s, bytes, mustRead, "example " + HexFormat.of().formatHex(bytes));
-    return s.reader().read(ByteString.copyFrom(bytes));
+    return (Object[]) arrays(s.reader().read(ByteString.copyFrom(bytes)));
+  }
+
+  private static Object arrays(Object value) {
+    if (value instanceof ByteSlice slice) {
+      return slice.toByteArray();
+    }
+    if (value instanceof Object[] struct) {
+      Object[] out = new Object[struct.length];
+      for (int i = 0; i < struct.length; i++) {
+        out[i] = arrays(struct[i]);
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      list.forEach(element -> out.add(arrays(element)));
+      return out;
+    }
+    return value;
+  }
+
+  @Test
+  void stringsAndBytesAreSlicesOfTheInputArrayNotCopies() {
+    DynamicMessage m = DynamicMessage.newBuilder(EVERYTHING)
+        .setField(f("f_string"), "Grüße").addRepeatedField(f("r_string"), "a").addRepeatedField(f("r_string"), "")
+        .setField(f("w_string"), wrapper("w_string", "wrapped"))
+        .setField(f("f_bytes"), ByteString.copyFrom(new byte[] {(byte) 0xFF, 0})).build();
+    byte[] bytes = m.toByteArray();
+    // At an offset into a larger array, as the envelope's entity lies in the Kafka record's value.
+    byte[] record = new byte[bytes.length + 10];
+    System.arraycopy(bytes, 0, record, 5, bytes.length);
+    Object[] row = TEST.reader().read(UnsafeByteOperations.unsafeWrap(record, 5, bytes.length));
+    assertThat(row).isNotNull();
+    ByteSlice text = (ByteSlice) col(row, "f_string");
+    assertThat(text.array()).isSameAs(record);
+    assertThat(Arrays.copyOfRange(record, text.offset(), text.offset() + text.length())).isEqualTo(b("Grüße"));
+    assertThat(list(col(row, "r_string"))).containsExactly(new ByteSlice(b("a"), 0, 1), new ByteSlice(new byte[0], 0, 0));
+    assertThat(((ByteSlice) col(row, "w_string")).toByteArray()).isEqualTo(b("wrapped"));
+    assertThat(((ByteSlice) col(row, "f_bytes")).array()).isSameAs(record);
+    assertThat(((ByteSlice) col(row, "f_bytes")).toByteArray()).isEqualTo(new byte[] {(byte) 0xFF, 0});
+    // Bytes in pieces (a rope, from 128 bytes on) have no one array to slice: their strings are arrays of their own.
+    byte[] big = DynamicMessage.newBuilder(EVERYTHING).setField(f("f_string"), "Grüße").setField(f("mid"), "x".repeat(200))
+        .build().toByteArray();
+    Object[] copied = TEST.reader().read(view(big, 2));
+    assertThat(copied).isNotNull();
+    assertThat(col(copied, "f_string")).isInstanceOf(byte[].class).isEqualTo(b("Grüße"));
+  }
+
+  @Test
+  void aLengthPastTheInputIsNotSlicedButLeftToTheParse() {
+    // f_string declared 100 bytes long with 3 present: the parse fails, so the reader must not answer.
+    byte[] truncated = concat(new byte[] {(byte) ((f("f_string").getNumber() << 3) | 2), 100}, b("abc"));
+    byte[] record = concat(truncated, new byte[200]);
+    assertThat(TEST.reader().read(UnsafeByteOperations.unsafeWrap(record, 0, truncated.length))).isNull();
+    readChecked(TEST, truncated, false);
   }
 
   private static Object[] expected(Schema s, byte[] bytes) throws InvalidProtocolBufferException {

@@ -153,7 +153,21 @@ final class ColumnBuffer {
         sawFalse |= !v;
       }
       case BYTES -> {
-        // A string may come as its UTF-8 bytes already (a raw table's entity columns).
+        if (value instanceof ByteSlice slice) {
+          // A raw table's entity strings: written straight from the record's bytes.
+          values.writeInt(slice.length());
+          values.write(slice.array(), slice.offset(), slice.length());
+          if (tracked) {
+            if (minBytes == null || slice.compareTo(minBytes) < 0) {
+              minBytes = slice.toByteArray();
+            }
+            if (maxBytes == null || slice.compareTo(maxBytes) > 0) {
+              maxBytes = slice.toByteArray();
+            }
+          }
+          return;
+        }
+        // A string may come as its UTF-8 bytes already.
         byte[] v = value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) value;
         values.writeInt(v.length);
         values.write(v, 0, v.length);

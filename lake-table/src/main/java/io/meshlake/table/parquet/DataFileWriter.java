@@ -76,7 +76,10 @@ public final class DataFileWriter implements AutoCloseable {
     file.start();
   }
 
-  /** Writes a row of the file schema; a string value may be a String or its UTF-8 bytes. */
+  /**
+   * Writes a row of the file schema; a string value may be a String, its UTF-8 bytes or a
+   * {@link ByteSlice} of them (binary values bytes or a slice). The row's arrays are not kept.
+   */
   public void write(Object[] row) throws IOException {
     if (closed) {
       throw new IllegalStateException("file " + relativePath + " is closed");

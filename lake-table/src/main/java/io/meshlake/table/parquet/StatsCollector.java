@@ -99,7 +99,15 @@ final class StatsCollector {
           }
         }
         case TEXT -> {
-          if (v instanceof byte[] utf8) {
+          if (v instanceof ByteSlice slice) {
+            // Copied only when it becomes a bound: the slice's array is the caller's.
+            if (min[i] == null || slice.compareTo((byte[]) min[i]) < 0) {
+              min[i] = slice.toByteArray();
+            }
+            if (max[i] == null || slice.compareTo((byte[]) max[i]) > 0) {
+              max[i] = slice.toByteArray();
+            }
+          } else if (v instanceof byte[] utf8) {
             // Given as UTF-8 bytes: ordered by bytes (code points), as Delta readers order strings.
             if (min[i] == null || Arrays.compareUnsigned(utf8, (byte[]) min[i]) < 0) {
               min[i] = utf8;

@@ -216,7 +216,7 @@ class DataFileWriterTest {
     assertThat(none).as("every row deleted").isEmpty();
   }
 
-  /** A raw table hands its entity's strings over as the UTF-8 bytes they arrived as: the same file, the same statistics. */
+  /** A raw table hands its entity's strings over as the UTF-8 bytes they arrived as (slices of the record): the same file, the same statistics. */
   @Test
   void stringsGivenAsUtf8BytesWriteTheSameFileAndStatisticsAsStrings() throws Exception {
     Random random = new Random(11);
@@ -225,17 +225,49 @@ class DataFileWriterTest {
         1 << 20, Set.of("status"));
     DataFileWriter asBytes = new DataFileWriter(store, "t", "bytes.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY,
         1 << 20, Set.of("status"));
+    DataFileWriter asSlices = new DataFileWriter(store, "t", "slices.snappy.parquet", SCHEMA, CompressionCodecName.SNAPPY,
+        1 << 20, Set.of("status"));
+    // One array for every row's slices, overwritten once each row is written: the writer may not keep them.
+    byte[] record = new byte[1 << 16];
     for (int i = 0; i < 3_000; i++) {
       Object[] row = row(random, i);
       asStrings.write(row);
       asBytes.write((Object[]) utf8(row));
+      int[] end = {7};
+      asSlices.write((Object[]) sliced(row, record, end));
+      java.util.Arrays.fill(record, (byte) 'z');
     }
     asStrings.close();
     asBytes.close();
-    assertThat(java.nio.file.Files.readAllBytes(dir.resolve("t/bytes.snappy.parquet")))
-        .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("t/strings.snappy.parquet")));
+    asSlices.close();
+    byte[] fromStrings = java.nio.file.Files.readAllBytes(dir.resolve("t/strings.snappy.parquet"));
+    assertThat(java.nio.file.Files.readAllBytes(dir.resolve("t/bytes.snappy.parquet"))).isEqualTo(fromStrings);
+    assertThat(java.nio.file.Files.readAllBytes(dir.resolve("t/slices.snappy.parquet"))).isEqualTo(fromStrings);
     assertThat(asBytes.result().stats()).isEqualTo(asStrings.result().stats());
+    assertThat(asSlices.result().stats()).isEqualTo(asStrings.result().stats());
     assertThat(asBytes.result().stats().min()).containsKeys("resource_ari", "status", "description");
+  }
+
+  /** The value with every string's UTF-8 bytes copied into {@code record} at {@code end[0]} and given as a slice of it. */
+  private static Object sliced(Object value, byte[] record, int[] end) {
+    if (value instanceof String s) {
+      byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      System.arraycopy(utf8, 0, record, end[0], utf8.length);
+      ByteSlice slice = new ByteSlice(record, end[0], utf8.length);
+      end[0] += utf8.length + 3;
+      return slice;
+    }
+    if (value instanceof Object[] struct) {
+      Object[] out = new Object[struct.length];
+      for (int i = 0; i < struct.length; i++) {
+        out[i] = sliced(struct[i], record, end);
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(v -> sliced(v, record, end)).toList();
+    }
+    return value;
   }
 
   /** The log's statistics bound each top-level column in its type's own order; long strings get a prefix minimum and no maximum. */
