@@ -457,24 +457,26 @@ class ProtobufColumnReaderTest {
 
   /** Every String (at any depth) as its UTF-8 bytes: an independent reference for ProtobufColumnReader.utf8. */
   static Object utf8Reference(Object value) {
-    if (value instanceof String s) {
-      return s.getBytes(UTF_8);
-    }
+    return mapLeaves(value, v -> v instanceof String s ? s.getBytes(UTF_8) : v);
+  }
+
+  /** The column value with every leaf (below structs and lists) replaced by {@code leaf}'s answer; the input is not changed. */
+  static Object mapLeaves(Object value, java.util.function.UnaryOperator<Object> leaf) {
     if (value instanceof Object[] struct) {
       Object[] copy = new Object[struct.length];
       for (int i = 0; i < struct.length; i++) {
-        copy[i] = utf8Reference(struct[i]);
+        copy[i] = mapLeaves(struct[i], leaf);
       }
       return copy;
     }
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
       for (Object element : list) {
-        copy.add(utf8Reference(element));
+        copy.add(mapLeaves(element, leaf));
       }
       return copy;
     }
-    return value;
+    return leaf.apply(value);
   }
 
   /**
@@ -1563,22 +1565,7 @@ class ProtobufColumnReaderTest {
   }
 
   private static Object arrays(Object value) {
-    if (value instanceof ByteSlice slice) {
-      return slice.toByteArray();
-    }
-    if (value instanceof Object[] struct) {
-      Object[] out = new Object[struct.length];
-      for (int i = 0; i < struct.length; i++) {
-        out[i] = arrays(struct[i]);
-      }
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>();
-      list.forEach(element -> out.add(arrays(element)));
-      return out;
-    }
-    return value;
+    return mapLeaves(value, v -> v instanceof ByteSlice slice ? slice.toByteArray() : v);
   }
 
   @Test

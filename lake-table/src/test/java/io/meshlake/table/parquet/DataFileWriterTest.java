@@ -250,24 +250,16 @@ class DataFileWriterTest {
 
   /** The value with every string's UTF-8 bytes copied into {@code record} at {@code end[0]} and given as a slice of it. */
   private static Object sliced(Object value, byte[] record, int[] end) {
-    if (value instanceof String s) {
+    return mapLeaves(value, v -> {
+      if (!(v instanceof String s)) {
+        return v;
+      }
       byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       System.arraycopy(utf8, 0, record, end[0], utf8.length);
       ByteSlice slice = new ByteSlice(record, end[0], utf8.length);
       end[0] += utf8.length + 3;
       return slice;
-    }
-    if (value instanceof Object[] struct) {
-      Object[] out = new Object[struct.length];
-      for (int i = 0; i < struct.length; i++) {
-        out[i] = sliced(struct[i], record, end);
-      }
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(v -> sliced(v, record, end)).toList();
-    }
-    return value;
+    });
   }
 
   /** The log's statistics bound each top-level column in its type's own order; long strings get a prefix minimum and no maximum. */
@@ -323,20 +315,22 @@ class DataFileWriterTest {
   }
 
   private static Object utf8(Object value) {
-    if (value instanceof String s) {
-      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
+    return mapLeaves(value, v -> v instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : v);
+  }
+
+  /** The row value with every leaf (below structs and lists) replaced by {@code leaf}'s answer. */
+  private static Object mapLeaves(Object value, java.util.function.UnaryOperator<Object> leaf) {
     if (value instanceof Object[] struct) {
       Object[] out = new Object[struct.length];
       for (int i = 0; i < struct.length; i++) {
-        out[i] = utf8(struct[i]);
+        out[i] = mapLeaves(struct[i], leaf);
       }
       return out;
     }
     if (value instanceof List<?> list) {
-      return list.stream().map(DataFileWriterTest::utf8).toList();
+      return list.stream().map(v -> mapLeaves(v, leaf)).toList();
     }
-    return value;
+    return leaf.apply(value);
   }
 
   @Test
